@@ -1,0 +1,13 @@
+/** Tests run from the TypeScript sources: no build needed. Type-checking is `pnpm typecheck`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/examples'],
+  testMatch: ['**/src/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
+  moduleNameMapper: {
+    '^@wick/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@wick/nn$': '<rootDir>/packages/nn/src/index.ts',
+  },
+};

@@ -1,0 +1,36 @@
+import type { Tensor } from '../tensor/tensor';
+import { Edge, Node } from './node';
+
+/** The sink of a leaf: adds incoming gradients into leaf.grad. */
+export class AccumulateGrad extends Node {
+  readonly name = 'AccumulateGrad';
+  readonly numOutputs = 1;
+  readonly next: readonly (Edge | null)[] = [];
+
+  constructor(readonly variable: Tensor) {
+    super();
+  }
+
+  apply(gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
+    const g = gradOutputs[0];
+    if (g === null) return [];
+    const leaf = this.variable;
+    // The first gradient is copied: backward may hand the same tensor to several leaves.
+    if (leaf.grad === null) leaf.grad = g.detach().clone();
+    else leaf.grad.add_(g);
+    return [];
+  }
+}
+
+const accumulators = new WeakMap<Tensor, AccumulateGrad>();
+
+/** The edge along which a gradient reaches tensor t. */
+export function gradientEdge(t: Tensor): Edge {
+  if (t.gradFn !== null) return { node: t.gradFn, index: t.outputNr };
+  let acc = accumulators.get(t);
+  if (acc === undefined) {
+    acc = new AccumulateGrad(t);
+    accumulators.set(t, acc);
+  }
+  return { node: acc, index: 0 };
+}

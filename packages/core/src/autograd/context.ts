@@ -1,0 +1,59 @@
+import type { Tensor } from '../tensor/tensor';
+
+const FREED =
+  'Trying to backward through the graph a second time (or to read saved tensors after they have been freed). ' +
+  'Saved tensors are freed after the first backward; pass { retainGraph: true } to backward() to keep them.';
+
+/**
+ * What a Function's forward hands to its backward: tensors saved with saveForBackward (checked
+ * against in-place modification, as torch's version counters do) and any other `state`.
+ */
+export class Context<S = unknown> {
+  /** For each forward argument, whether a gradient with respect to it is wanted. */
+  readonly needsInputGrad: readonly boolean[];
+  /** Non-tensor values forward wants backward to have (dims, shapes, options). */
+  state!: S;
+  private saved: readonly Tensor[] | null = [];
+  private savedVersions: readonly number[] = [];
+  private readonly nonDifferentiable = new Set<Tensor>();
+
+  constructor(needsInputGrad: readonly boolean[]) {
+    this.needsInputGrad = needsInputGrad;
+  }
+
+  saveForBackward(...tensors: Tensor[]): void {
+    this.saved = tensors;
+    this.savedVersions = tensors.map((t) => t.version);
+  }
+
+  get savedTensors(): readonly Tensor[] {
+    if (this.saved === null) throw new Error(FREED);
+    this.saved.forEach((t, i) => {
+      if (t.version !== this.savedVersions[i]) {
+        throw new Error(
+          `one of the tensors needed for gradient computation has been modified by an in-place operation: ` +
+            `saved tensor ${i} of shape [${t.shape.join(', ')}] is at version ${t.version}; expected version ${this.savedVersions[i]}`,
+        );
+      }
+    });
+    return this.saved;
+  }
+
+  /** Marks outputs (such as argmax indices) that have no gradient. */
+  markNonDifferentiable(...tensors: Tensor[]): void {
+    for (const t of tensors) this.nonDifferentiable.add(t);
+  }
+
+  isNonDifferentiable(t: Tensor): boolean {
+    return this.nonDifferentiable.has(t);
+  }
+
+  get released(): boolean {
+    return this.saved === null;
+  }
+
+  /** Frees saved tensors once backward no longer needs them. */
+  release(): void {
+    this.saved = null;
+  }
+}

@@ -1,0 +1,100 @@
+import type { Storage } from '../../dtype';
+import type { BinaryOp, Strided, UnaryOp } from '../backend';
+import { forEachRow } from './strided';
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  relu: (x) => (x > 0 ? x : x === x ? 0 : x),
+  // Split by sign so exp never overflows: for x < 0, sigmoid(x) = e^x / (1 + e^x).
+  sigmoid: (x) => {
+    if (x >= 0) return 1 / (1 + Math.exp(-x));
+    const e = Math.exp(x);
+    return e / (1 + e);
+  },
+  tanh: Math.tanh,
+  isnan: (x) => (x !== x ? 1 : 0),
+};
+
+export function unary(op: UnaryOp, x: Storage, out: Storage): void {
+  const f = UNARY[op];
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+}
+
+export function clamp(x: Storage, min: number, max: number, out: Storage): void {
+  const hasMin = min === min;
+  const hasMax = max === max;
+  for (let i = 0; i < x.length; i++) {
+    let v = x[i];
+    if (hasMin && v < min) v = min;
+    if (hasMax && v > max) v = max;
+    out[i] = v;
+  }
+}
+
+export function powScalar(x: Storage, exponent: number, out: Storage): void {
+  if (exponent === 2) for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
+  else for (let i = 0; i < x.length; i++) out[i] = Math.pow(x[i], exponent);
+}
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  // torch.maximum/minimum propagate NaN.
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+};
+
+export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
+  const x = a.data;
+  const y = b.data;
+  // The hot cases of a training step get a loop of their own; the rest go through BINARY.
+  if (op === 'add' || op === 'mul' || op === 'sub') {
+    forEachRow(shape, [a.strides, b.strides], [a.offset, b.offset], (off, o, len, st) => {
+      let i = off[0];
+      let j = off[1];
+      const si = st[0];
+      const sj = st[1];
+      const end = o + len;
+      if (op === 'add') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] + y[j];
+      else if (op === 'mul') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] * y[j];
+      else for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] - y[j];
+    });
+    return;
+  }
+  const f = BINARY[op];
+  forEachRow(shape, [a.strides, b.strides], [a.offset, b.offset], (off, o, len, st) => {
+    let i = off[0];
+    let j = off[1];
+    const end = o + len;
+    for (let k = o; k < end; k++, i += st[0], j += st[1]) out[k] = f(x[i], y[j]);
+  });
+}
+
+export function where(cond: Strided, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
+  const c = cond.data;
+  const x = a.data;
+  const y = b.data;
+  forEachRow(shape, [cond.strides, a.strides, b.strides], [cond.offset, a.offset, b.offset], (off, o, len, st) => {
+    let ci = off[0];
+    let i = off[1];
+    let j = off[2];
+    const end = o + len;
+    for (let k = o; k < end; k++, ci += st[0], i += st[1], j += st[2]) out[k] = c[ci] !== 0 ? x[i] : y[j];
+  });
+}

@@ -1,0 +1,28 @@
+import type { Backend } from '../backend';
+import { copy, fill } from './copy';
+import { binary, clamp, powScalar, unary, where } from './elementwise';
+import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
+import { matmul } from './matmul';
+import { argReduce, reduce } from './reduce';
+import { softmax, softmaxBackward } from './softmax';
+
+/** The plain TypeScript backend: the reference, and the fallback for any faster one. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  copy,
+  fill,
+  unary,
+  clamp,
+  powScalar,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  softmax,
+  softmaxBackward,
+  gather,
+  scatterAdd,
+  indexSelect,
+  indexAdd,
+};

@@ -1,0 +1,89 @@
+import type { Storage } from '../../dtype';
+import type { MatrixOperand } from '../backend';
+
+/** Rows of B kept hot in cache while every row of A streams past them. */
+const K_BLOCK = 64;
+
+let scratch = new Float64Array(0);
+function accumulator(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  scratch.fill(0, 0, size);
+  return scratch;
+}
+
+/**
+ * C = A B for one matrix, A logically m x k with element (i, p) at a[ao + i*ai + p*ap],
+ * B logically k x n with element (p, j) at b[bo + p*bp + j*bj].
+ */
+function gemm(
+  a: Storage, ao: number, ai: number, ap: number,
+  b: Storage, bo: number, bp: number, bj: number,
+  c: Storage, co: number, m: number, k: number, n: number,
+): void {
+  if (bj === 1) {
+    // i-p-j order: the innermost loop is a unit-stride axpy over a row of B and of C,
+    // accumulated in float64 and blocked over p so a slab of B stays in cache.
+    const acc = accumulator(m * n);
+    for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
+      const p1 = Math.min(p0 + K_BLOCK, k);
+      for (let i = 0; i < m; i++) {
+        const row = i * n;
+        for (let p = p0; p < p1; p++) {
+          const av = a[ao + i * ai + p * ap];
+          if (av === 0) continue;
+          const bRow = bo + p * bp;
+          for (let j = 0; j < n; j++) acc[row + j] += av * b[bRow + j];
+        }
+      }
+    }
+    for (let t = 0; t < m * n; t++) c[co + t] = acc[t];
+    return;
+  }
+  if (ap === 1 && bp === 1) {
+    // A row-major and B stored transposed: each entry is a unit-stride dot product.
+    for (let i = 0; i < m; i++) {
+      const aRow = ao + i * ai;
+      for (let j = 0; j < n; j++) {
+        const bRow = bo + j * bj;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
+        c[co + i * n + j] = s;
+      }
+    }
+    return;
+  }
+  // Any other layout: pack B row-major once, then take the fast path.
+  const packed = new Float64Array(k * n);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) packed[p * n + j] = b[bo + p * bp + j * bj];
+  gemm(a, ao, ai, ap, packed, 0, n, 1, c, co, m, k, n);
+}
+
+export function matmul(
+  a: MatrixOperand,
+  b: MatrixOperand,
+  out: Storage,
+  batchShape: readonly number[],
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const [ai, ap] = a.transposed ? [1, m] : [k, 1];
+  const [bp, bj] = b.transposed ? [1, k] : [n, 1];
+  let batches = 1;
+  for (const s of batchShape) batches *= s;
+  const counter = new Array<number>(batchShape.length).fill(0);
+  let ao = a.offset;
+  let bo = b.offset;
+  for (let t = 0; t < batches; t++) {
+    gemm(a.data, ao, ai, ap, b.data, bo, bp, bj, out, t * m * n, m, k, n);
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      counter[d]++;
+      ao += a.batchStrides[d];
+      bo += b.batchStrides[d];
+      if (counter[d] < batchShape[d]) break;
+      ao -= a.batchStrides[d] * batchShape[d];
+      bo -= b.batchStrides[d] * batchShape[d];
+      counter[d] = 0;
+    }
+  }
+}

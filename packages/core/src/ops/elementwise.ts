@@ -1,0 +1,363 @@
+import { getBackend, type BinaryOp, type UnaryOp } from '../backend';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { isFloatingPoint } from '../dtype';
+import { broadcastShapes } from '../shape';
+import { Tensor, type TensorOrScalar } from '../tensor/tensor';
+import { broadcastView, empty, operands, requireFloat, resultType, scalarTensor, sumToShape } from './util';
+
+// ---- kernels behind the ops --------------------------------------------------------------
+
+function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, name: string, dtype = resultType(a, b)): Tensor {
+  const shape = broadcastShapes(name, a.shape, b.shape);
+  const out = empty(shape, dtype);
+  getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
+  return out;
+}
+
+function unaryKernel(op: UnaryOp, x: Tensor, dtype = x.dtype): Tensor {
+  const out = empty(x.shape, dtype);
+  getBackend().unary(op, x.dataSync(), out.storage.data);
+  return out;
+}
+
+// ---- binary arithmetic -----------------------------------------------------------------------
+
+type Shapes = { a: readonly number[]; b: readonly number[] };
+
+class Add extends Function {
+  static forward(ctx: Context<Shapes>, a: Tensor, b: Tensor): Tensor {
+    ctx.state = { a: a.shape, b: b.shape };
+    return binaryKernel('add', a, b, 'add');
+  }
+  static backward(ctx: Context<Shapes>, g: Tensor) {
+    return [sumToShape(g, ctx.state.a), sumToShape(g, ctx.state.b)];
+  }
+}
+
+class Sub extends Function {
+  static forward(ctx: Context<Shapes>, a: Tensor, b: Tensor): Tensor {
+    ctx.state = { a: a.shape, b: b.shape };
+    return binaryKernel('sub', a, b, 'sub');
+  }
+  static backward(ctx: Context<Shapes>, g: Tensor) {
+    return [sumToShape(g, ctx.state.a), ctx.needsInputGrad[1] ? sumToShape(g.neg(), ctx.state.b) : null];
+  }
+}
+
+class Mul extends Function {
+  static forward(ctx: Context, a: Tensor, b: Tensor): Tensor {
+    ctx.saveForBackward(a, b);
+    return binaryKernel('mul', a, b, 'mul');
+  }
+  // d(ab) = b da + a db
+  static backward(ctx: Context, g: Tensor) {
+    const [a, b] = ctx.savedTensors;
+    return [
+      ctx.needsInputGrad[0] ? sumToShape(g.mul(b), a.shape) : null,
+      ctx.needsInputGrad[1] ? sumToShape(g.mul(a), b.shape) : null,
+    ];
+  }
+}
+
+class Div extends Function {
+  static forward(ctx: Context, a: Tensor, b: Tensor): Tensor {
+    ctx.saveForBackward(a, b);
+    // True division: integer operands give the default float dtype, as in torch.
+    const dtype = resultType(a, b);
+    return binaryKernel('div', a, b, 'div', isFloatingPoint(dtype) ? dtype : 'float32');
+  }
+  // d(a/b) = da / b - a db / b^2
+  static backward(ctx: Context, g: Tensor) {
+    const [a, b] = ctx.savedTensors;
+    return [
+      ctx.needsInputGrad[0] ? sumToShape(g.div(b), a.shape) : null,
+      ctx.needsInputGrad[1] ? sumToShape(g.mul(a).div(b.mul(b)).neg(), b.shape) : null,
+    ];
+  }
+}
+
+class Pow extends Function {
+  static forward(ctx: Context, a: Tensor, b: Tensor): Tensor {
+    const y = binaryKernel('pow', a, b, 'pow');
+    ctx.saveForBackward(a, b, y);
+    return y;
+  }
+  // d(a^b) = b a^(b-1) da + a^b log(a) db, the last taken as 0 where a = 0 and b >= 0 (torch).
+  static backward(ctx: Context, g: Tensor) {
+    const [a, b, y] = ctx.savedTensors;
+    const ga = ctx.needsInputGrad[0] ? sumToShape(g.mul(b).mul(a.pow(b.sub(1))), a.shape) : null;
+    let gb: Tensor | null = null;
+    if (ctx.needsInputGrad[1]) {
+      const term = y.mul(a.log());
+      gb = sumToShape(g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, term)), b.shape);
+    }
+    return [ga, gb];
+  }
+}
+
+/** maximum/minimum: the gradient goes to the winner, split evenly on ties (torch's rule). */
+class Extremum extends Function {
+  static forward(ctx: Context<{ op: 'maximum' | 'minimum' }>, a: Tensor, b: Tensor, op: 'maximum' | 'minimum'): Tensor {
+    ctx.saveForBackward(a, b);
+    ctx.state = { op };
+    return binaryKernel(op, a, b, op);
+  }
+  static backward(ctx: Context<{ op: 'maximum' | 'minimum' }>, g: Tensor) {
+    const [a, b] = ctx.savedTensors;
+    const aWins = ctx.state.op === 'maximum' ? a.gt(b) : a.lt(b);
+    const tie = a.eq(b);
+    const half = g.mul(0.5);
+    return [
+      ctx.needsInputGrad[0] ? sumToShape(where(tie, half, where(aWins, g, 0)), a.shape) : null,
+      ctx.needsInputGrad[1] ? sumToShape(where(tie, half, where(aWins.logicalOr(tie), 0, g)), b.shape) : null,
+      null,
+    ];
+  }
+}
+
+export function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Add.apply(...operands('add', a, b));
+}
+export function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Sub.apply(...operands('sub', a, b));
+}
+export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Mul.apply(...operands('mul', a, b));
+}
+export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Div.apply(...operands('div', a, b));
+}
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (a instanceof Tensor && typeof b === 'number') return PowScalar.apply(a, b);
+  return Pow.apply(...operands('pow', a, b));
+}
+export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Extremum.apply(...operands('maximum', a, b), 'maximum');
+}
+export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return Extremum.apply(...operands('minimum', a, b), 'minimum');
+}
+
+// ---- comparisons and logic: bool results, no gradient --------------------------------------------
+
+function compare(op: BinaryOp) {
+  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+    const [x, y] = operands(op, a, b);
+    return binaryKernel(op, x, y, op, 'bool');
+  };
+}
+export const eq = compare('eq');
+export const ne = compare('ne');
+export const lt = compare('lt');
+export const le = compare('le');
+export const gt = compare('gt');
+export const ge = compare('ge');
+export const logicalAnd = compare('logicalAnd');
+export const logicalOr = compare('logicalOr');
+
+export function isnan(x: Tensor): Tensor {
+  return unaryKernel('isnan', x, 'bool');
+}
+
+// ---- unary ----------------------------------------------------------------------------------------
+
+class Neg extends Function {
+  static forward(_ctx: Context, x: Tensor): Tensor {
+    return unaryKernel('neg', x);
+  }
+  static backward(_ctx: Context, g: Tensor) {
+    return g.neg();
+  }
+}
+
+class Exp extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('exp', x);
+    const y = unaryKernel('exp', x);
+    ctx.saveForBackward(y);
+    return y;
+  }
+  // d exp(x) = exp(x) dx
+  static backward(ctx: Context, g: Tensor) {
+    return g.mul(ctx.savedTensors[0]);
+  }
+}
+
+class Log extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('log', x);
+    ctx.saveForBackward(x);
+    return unaryKernel('log', x);
+  }
+  static backward(ctx: Context, g: Tensor) {
+    return g.div(ctx.savedTensors[0]);
+  }
+}
+
+class Sqrt extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('sqrt', x);
+    const y = unaryKernel('sqrt', x);
+    ctx.saveForBackward(y);
+    return y;
+  }
+  // d sqrt(x) = dx / (2 sqrt(x))
+  static backward(ctx: Context, g: Tensor) {
+    return g.div(ctx.savedTensors[0].mul(2));
+  }
+}
+
+class Abs extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    ctx.saveForBackward(x);
+    return unaryKernel('abs', x);
+  }
+  // sign(0) = 0: the subgradient torch picks.
+  static backward(ctx: Context, g: Tensor) {
+    return g.mul(unaryKernel('sign', ctx.savedTensors[0]));
+  }
+}
+
+class Relu extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    const y = unaryKernel('relu', x);
+    ctx.saveForBackward(y);
+    return y;
+  }
+  static backward(ctx: Context, g: Tensor) {
+    return g.mul(ctx.savedTensors[0].gt(0));
+  }
+}
+
+class Sigmoid extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('sigmoid', x);
+    const y = unaryKernel('sigmoid', x);
+    ctx.saveForBackward(y);
+    return y;
+  }
+  // s' = s (1 - s)
+  static backward(ctx: Context, g: Tensor) {
+    const y = ctx.savedTensors[0];
+    return g.mul(y).mul(y.neg().add(1));
+  }
+}
+
+class Tanh extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('tanh', x);
+    const y = unaryKernel('tanh', x);
+    ctx.saveForBackward(y);
+    return y;
+  }
+  // tanh' = 1 - tanh^2
+  static backward(ctx: Context, g: Tensor) {
+    const y = ctx.savedTensors[0];
+    return g.mul(y.mul(y).neg().add(1));
+  }
+}
+
+class PowScalar extends Function {
+  static forward(ctx: Context<{ p: number }>, x: Tensor, p: number): Tensor {
+    ctx.saveForBackward(x);
+    ctx.state = { p };
+    const dtype = Number.isInteger(p) ? x.dtype : resultType(x, scalarTensor(p, x.dtype));
+    const out = empty(x.shape, dtype);
+    getBackend().powScalar(x.dataSync(), p, out.storage.data);
+    return out;
+  }
+  // d x^p = p x^(p-1) dx
+  static backward(ctx: Context<{ p: number }>, g: Tensor) {
+    const { p } = ctx.state;
+    if (p === 0) return [g.mul(0), null];
+    return [g.mul(ctx.savedTensors[0].pow(p - 1).mul(p)), null];
+  }
+}
+
+type Bounds = { min: number; max: number };
+
+class Clamp extends Function {
+  static forward(ctx: Context<Bounds>, x: Tensor, min: number, max: number): Tensor {
+    ctx.saveForBackward(x);
+    ctx.state = { min, max };
+    const out = empty(x.shape, x.dtype);
+    getBackend().clamp(x.dataSync(), min, max, out.storage.data);
+    return out;
+  }
+  // The gradient passes where x lies within the bounds (inclusive), as in torch.
+  static backward(ctx: Context<Bounds>, g: Tensor) {
+    const [x] = ctx.savedTensors;
+    const { min, max } = ctx.state;
+    let inside = x.eq(x);
+    if (min === min) inside = inside.logicalAnd(x.ge(min));
+    if (max === max) inside = inside.logicalAnd(x.le(max));
+    return [g.mul(inside), null, null];
+  }
+}
+
+export function neg(x: Tensor): Tensor {
+  return Neg.apply(x);
+}
+export function exp(x: Tensor): Tensor {
+  return Exp.apply(x);
+}
+export function log(x: Tensor): Tensor {
+  return Log.apply(x);
+}
+export function sqrt(x: Tensor): Tensor {
+  return Sqrt.apply(x);
+}
+export function abs(x: Tensor): Tensor {
+  return Abs.apply(x);
+}
+export function relu(x: Tensor): Tensor {
+  return Relu.apply(x);
+}
+export function sigmoid(x: Tensor): Tensor {
+  return Sigmoid.apply(x);
+}
+export function tanh(x: Tensor): Tensor {
+  return Tanh.apply(x);
+}
+
+/** Clamps into [min, max]; either bound may be omitted (null), not both. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new Error('clamp: at least one of min and max must be given');
+  }
+  const lo = min ?? NaN;
+  const hi = max ?? NaN;
+  if (Number.isNaN(min) || Number.isNaN(max)) throw new Error(`clamp: bounds must be numbers, got min=${min}, max=${max}`);
+  return Clamp.apply(x, lo, hi);
+}
+
+// ---- selection ---------------------------------------------------------------------------------
+
+class Where extends Function {
+  static forward(ctx: Context<Shapes>, cond: Tensor, a: Tensor, b: Tensor): Tensor {
+    ctx.saveForBackward(cond);
+    ctx.state = { a: a.shape, b: b.shape };
+    const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
+    const out = empty(shape, resultType(a, b));
+    getBackend().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
+    return out;
+  }
+  static backward(ctx: Context<Shapes>, g: Tensor) {
+    const [cond] = ctx.savedTensors;
+    return [
+      null,
+      ctx.needsInputGrad[1] ? sumToShape(where(cond, g, 0), ctx.state.a) : null,
+      ctx.needsInputGrad[2] ? sumToShape(where(cond, 0, g), ctx.state.b) : null,
+    ];
+  }
+}
+
+/** Elements of a where condition holds, else of b (torch.where). */
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (condition.dtype !== 'bool') {
+    throw new Error(`where: expected a bool condition, got ${condition.dtype}`);
+  }
+  const [x, y] = operands('where', a, b);
+  return Where.apply(condition, x, y);
+}

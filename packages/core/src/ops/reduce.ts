@@ -1,0 +1,190 @@
+import { getBackend, type ReduceOp } from '../backend';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { isFloatingPoint, type DType } from '../dtype';
+import { normalizeDim, normalizeDims, numelOf } from '../shape';
+import { Tensor, type ValuesIndices } from '../tensor/tensor';
+import { around, empty, requireFloat } from './util';
+import { where } from './elementwise';
+
+export type DimArg = number | readonly number[] | null | undefined;
+
+export interface VarianceOptions {
+  /** Subtracted from the count in the denominator: 1 (Bessel's correction, the default) or 0. */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+interface Reduction {
+  dims: number[];
+  /** The output shape with reduced dims kept as size 1. */
+  keptShape: number[];
+  outShape: number[];
+}
+
+function plan(op: string, x: Tensor, dim: DimArg, keepdim: boolean): Reduction {
+  const all = dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0);
+  const dims = all ? x.shape.map((_, i) => i) : normalizeDims(op, typeof dim === 'number' ? [dim] : (dim as number[]), x.ndim);
+  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  return { dims, keptShape, outShape };
+}
+
+/**
+ * Runs a middle-axis reduction kernel over any set of dims: one dim directly, several by
+ * first permuting them to the end.
+ */
+function runReduce(op: ReduceOp, x: Tensor, r: Reduction, dtype: DType): Tensor {
+  const out = empty(r.outShape, dtype);
+  if (x.numel() === 0 && (op === 'max' || op === 'min')) {
+    throw new Error(`${op}: cannot reduce an empty tensor of shape [${x.shape.join(', ')}] without an identity`);
+  }
+  if (r.dims.length === 1) {
+    const [outer, size, inner] = around(x.shape, r.dims[0]);
+    getBackend().reduce(op, x.dataSync(), outer, size, inner, out.storage.data);
+    return out;
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !r.dims.includes(i));
+  const moved = x.permute([...kept, ...r.dims]);
+  const size = numelOf(r.dims.map((d) => x.shape[d]));
+  const outer = numelOf(kept.map((d) => x.shape[d]));
+  getBackend().reduce(op, moved.dataSync(), outer, size, 1, out.storage.data);
+  return out;
+}
+
+class Sum extends Function {
+  static forward(ctx: Context<{ r: Reduction; shape: readonly number[] }>, x: Tensor, dim: DimArg, keepdim: boolean): Tensor {
+    const r = plan('sum', x, dim, keepdim);
+    ctx.state = { r, shape: x.shape };
+    return runReduce('sum', x, r, isFloatingPoint(x.dtype) ? x.dtype : 'int64');
+  }
+  // Every input element contributes once: the gradient is g broadcast back.
+  static backward(ctx: Context<{ r: Reduction; shape: readonly number[] }>, g: Tensor) {
+    return [g.reshape(ctx.state.r.keptShape).expand(ctx.state.shape), null, null];
+  }
+}
+
+export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  return Sum.apply(x, dim, keepdim);
+}
+
+export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  requireFloat('mean', x);
+  const r = plan('mean', x, dim, keepdim);
+  const count = numelOf(r.dims.map((d) => x.shape[d]));
+  return sum(x, dim, keepdim).div(count);
+}
+
+type ExtremeState = { r: Reduction };
+
+/** amax/amin: the gradient is shared evenly among the elements that attain the extreme. */
+class Extreme extends Function {
+  static forward(ctx: Context<ExtremeState>, x: Tensor, op: 'max' | 'min', dim: DimArg, keepdim: boolean): Tensor {
+    const r = plan(`a${op}`, x, dim, keepdim);
+    const y = runReduce(op, x, r, x.dtype);
+    ctx.state = { r };
+    ctx.saveForBackward(x, y);
+    return y;
+  }
+  static backward(ctx: Context<ExtremeState>, g: Tensor) {
+    const [x, y] = ctx.savedTensors;
+    const { keptShape, dims } = ctx.state.r;
+    const hit = x.eq(y.reshape(keptShape));
+    const count = hit.sum(dims, true);
+    return [where(hit, g.reshape(keptShape).div(count), 0), null, null, null];
+  }
+}
+
+export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  return Extreme.apply(x, 'max', dim, keepdim);
+}
+export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  return Extreme.apply(x, 'min', dim, keepdim);
+}
+
+type ArgState = { dim: number; shape: readonly number[]; keepdim: boolean };
+
+/** max/min along one dim with the index of the winner; the gradient flows to that index. */
+class ExtremeWithIndex extends Function {
+  static forward(ctx: Context<ArgState>, x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean): Tensor[] {
+    const d = normalizeDim(op, dim, x.ndim);
+    const [outer, size, inner] = around(x.shape, d);
+    if (size === 0) throw new Error(`${op}: cannot reduce dim ${dim} of size 0`);
+    const kept = x.shape.map((s, i) => (i === d ? 1 : s));
+    const shape = keepdim || x.ndim === 0 ? kept.slice(0, x.ndim) : x.shape.filter((_, i) => i !== d);
+    const values = empty(shape, x.dtype);
+    const indices = empty(shape, 'int64');
+    getBackend().argReduce(op, x.dataSync(), outer, size, inner, values.storage.data, indices.storage.data);
+    ctx.state = { dim: d, shape: x.shape, keepdim };
+    ctx.saveForBackward(indices);
+    ctx.markNonDifferentiable(indices);
+    return [values, indices];
+  }
+  static backward(ctx: Context<ArgState>, g: Tensor) {
+    const [indices] = ctx.savedTensors;
+    const { dim, shape, keepdim } = ctx.state;
+    const gk = keepdim || shape.length === 0 ? g : g.unsqueeze(dim);
+    const ik = keepdim || shape.length === 0 ? indices : indices.unsqueeze(dim);
+    const out = empty(shape, g.dtype);
+    const [outer, size, inner] = around(shape, dim);
+    getBackend().scatterAdd(gk.dataSync(), ik.dataSync(), outer, size, 1, inner, out.storage.data);
+    return [out, null, null, null];
+  }
+}
+
+function pair(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as const, { values, indices });
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined, keepdim: boolean): Tensor | ValuesIndices {
+  if (arg === undefined) return Extreme.apply(x, op, null, false);
+  if (arg instanceof Tensor) return op === 'max' ? x.maximum(arg) : x.minimum(arg);
+  const [values, indices] = ExtremeWithIndex.apply(x, op, arg, keepdim);
+  return pair(values, indices);
+}
+
+export function max(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+  return extremum('max', x, arg, keepdim);
+}
+export function min(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+  return extremum('min', x, arg, keepdim);
+}
+
+function argExtreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  const source = dim === null || dim === undefined ? x.reshape([-1]) : x;
+  const [, indices] = ExtremeWithIndex.apply(source.detach(), op, dim ?? 0, keepdim && dim !== null && dim !== undefined);
+  if ((dim === null || dim === undefined) && keepdim) return indices.reshape(x.shape.map(() => 1));
+  return indices;
+}
+
+export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  return argExtreme('max', x, dim, keepdim);
+}
+export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  return argExtreme('min', x, dim, keepdim);
+}
+
+/**
+ * log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the (detached) max, so large
+ * inputs do not overflow; infinite maxima are replaced by 0 to avoid inf - inf.
+ */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  requireFloat('logsumexp', x);
+  const m = x.detach().amax(dim, true);
+  const shift = where(m.abs().eq(Infinity), 0, m);
+  const out = x.sub(shift).exp().sum(dim, true).log().add(shift);
+  return keepdim ? out : out.squeeze(typeof dim === 'number' ? dim : [...dim]);
+}
+
+export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+  requireFloat('var', x);
+  const { correction = 1, keepdim = false } = options;
+  const r = plan('var', x, dim, keepdim);
+  const count = numelOf(r.dims.map((d) => x.shape[d]));
+  const centered = x.sub(x.mean(r.dims, true));
+  return centered.mul(centered).sum(r.dims, keepdim).div(Math.max(0, count - correction));
+}
+
+export function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+  return variance(x, dim, options).sqrt();
+}

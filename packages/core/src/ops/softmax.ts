@@ -1,0 +1,52 @@
+import { getBackend } from '../backend';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { normalizeDim } from '../shape';
+import { Tensor } from '../tensor/tensor';
+import { around, empty, requireFloat } from './util';
+
+function forwardKernel(ctx: Context<number>, x: Tensor, dim: number, log: boolean): Tensor {
+  const out = empty(x.shape, x.dtype);
+  const [outer, size, inner] = around(x.shape, dim);
+  getBackend().softmax(x.dataSync(), outer, size, inner, out.storage.data, log);
+  ctx.state = dim;
+  ctx.saveForBackward(out);
+  return out;
+}
+
+/** Both backward passes need only the output y (see the kernel for the formulas). */
+function backwardKernel(ctx: Context<number>, g: Tensor, log: boolean): [Tensor, null] {
+  const [y] = ctx.savedTensors;
+  const gx = empty(y.shape, y.dtype);
+  const [outer, size, inner] = around(y.shape, ctx.state);
+  getBackend().softmaxBackward(y.dataSync(), g.dataSync(), outer, size, inner, gx.storage.data, log);
+  return [gx, null];
+}
+
+class LogSoftmax extends Function {
+  static forward(ctx: Context<number>, x: Tensor, dim: number): Tensor {
+    return forwardKernel(ctx, x, dim, true);
+  }
+  static backward(ctx: Context<number>, g: Tensor) {
+    return backwardKernel(ctx, g, true);
+  }
+}
+
+class Softmax extends Function {
+  static forward(ctx: Context<number>, x: Tensor, dim: number): Tensor {
+    return forwardKernel(ctx, x, dim, false);
+  }
+  static backward(ctx: Context<number>, g: Tensor) {
+    return backwardKernel(ctx, g, false);
+  }
+}
+
+export function softmax(x: Tensor, dim: number): Tensor {
+  requireFloat('softmax', x);
+  return Softmax.apply(x, normalizeDim('softmax', dim, x.ndim));
+}
+
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  requireFloat('logSoftmax', x);
+  return LogSoftmax.apply(x, normalizeDim('logSoftmax', dim, x.ndim));
+}

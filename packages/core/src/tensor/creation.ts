@@ -1,0 +1,169 @@
+import { allocate, checkValue, isFloatingPoint, type DType } from '../dtype';
+import { checkShape, formatShape, numelOf } from '../shape';
+import { convertTypedArray, flattenNested, inferShape, isTypedArray, typedArrayDType, type TensorData } from './data';
+import { defaultGenerator, type Generator } from './random';
+import { Tensor } from './tensor';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface TensorDataOptions extends TensorOptions {
+  /** The shape of flat data (a typed array or a flat array); inferred from nesting otherwise. */
+  shape?: readonly number[];
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function finish(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/**
+ * Builds a tensor from nested arrays, a flat array with `shape`, or a typed array (used without
+ * a copy when its type matches the dtype). Plain JS numbers default to float32 (JavaScript cannot
+ * tell 1 from 1.0); ask for `dtype: 'int64'` for class indices. Booleans default to bool.
+ */
+export function tensor(data: TensorData, options: TensorDataOptions = {}): Tensor {
+  let shape: readonly number[];
+  let dtype: DType;
+  let storage;
+  if (isTypedArray(data)) {
+    dtype = options.dtype ?? typedArrayDType(data);
+    shape = options.shape ?? [data.length];
+    const sameType =
+      (dtype === 'float32' && data instanceof Float32Array) || (dtype === 'float64' && data instanceof Float64Array);
+    storage = sameType ? (data as Float32Array | Float64Array) : convertTypedArray(data, dtype);
+  } else {
+    const nestedShape = inferShape(data);
+    let first: unknown = data;
+    while (Array.isArray(first) && first.length > 0) first = first[0];
+    dtype = options.dtype ?? (typeof first === 'boolean' ? 'bool' : 'float32');
+    storage = flattenNested(data, nestedShape, dtype);
+    shape = options.shape ?? nestedShape;
+    if (options.shape !== undefined && nestedShape.length > 1) {
+      throw new Error('tensor: `shape` goes with flat data; nested arrays carry their own shape');
+    }
+  }
+  checkShape('tensor', shape);
+  if (numelOf(shape) !== storage.length) {
+    throw new Error(`tensor: shape ${formatShape(shape)} needs ${numelOf(shape)} elements, but the data has ${storage.length}`);
+  }
+  return finish(Tensor.fromStorage(storage, shape, dtype), options);
+}
+
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  checkShape('full', shape);
+  const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  checkValue('full', dtype, v);
+  const data = allocate(dtype, numelOf(shape));
+  if (v !== 0) data.fill(dtype === 'bool' ? 1 : v);
+  return finish(Tensor.fromStorage(data, shape, dtype), options);
+}
+
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step: arange(end) or arange(start, end, step).
+ * As in torch, all-integer arguments give int64, otherwise float32.
+ */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new Error(`arange: invalid range start=${lo}, end=${hi}, step=${step}`);
+  }
+  if ((hi - lo) * step < 0) {
+    throw new Error(`arange: upper bound and step are inconsistent: start=${lo}, end=${hi}, step=${step}`);
+  }
+  const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? 'int64' : 'float32');
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = lo + i * step;
+  return finish(Tensor.fromStorage(data, [n], dtype), options);
+}
+
+export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
+  const t = zeros([n, m], { dtype: options.dtype });
+  const data = t.storage.data;
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return finish(t, options);
+}
+
+function randomTensor(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  checkShape(op, shape);
+  const dtype = options.dtype ?? 'float32';
+  if (!isFloatingPoint(dtype)) throw new Error(`${op}: expected a floating-point dtype, got ${dtype}`);
+  const g = options.generator ?? defaultGenerator;
+  const data = allocate(dtype, numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  return finish(Tensor.fromStorage(data, shape, dtype), options);
+}
+
+/** Uniform on [0, 1). */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('rand', shape, options, (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('randn', shape, options, (g) => g.normal());
+}
+
+/** Integers uniform in [low, high), int64 unless asked otherwise. */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkShape('randint', shape);
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+    throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
+  }
+  const dtype = options.dtype ?? 'int64';
+  const g = options.generator ?? defaultGenerator;
+  const data = allocate(dtype, numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  return finish(Tensor.fromStorage(data, shape, dtype), options);
+}
+
+/** A random permutation of 0..n-1 (int64), as torch.randperm. */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  const data = allocate(options.dtype ?? 'int64', n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    const tmp = data[i];
+    data[i] = data[j];
+    data[j] = tmp;
+  }
+  return Tensor.fromStorage(data, [n], options.dtype ?? 'int64');
+}
+
+const like = (t: Tensor, options: TensorOptions) => ({ dtype: t.dtype, ...options });
+
+export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(t.shape, like(t, options));
+}
+export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(t.shape, like(t, options));
+}
+export function fullLike(t: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
+  return full(t.shape, value, like(t, options));
+}
+export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(t.shape, like(t, options));
+}
+export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(t.shape, like(t, options));
+}
+export function randintLike(t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
+  return randint(low, high, t.shape, like(t, options));
+}
