@@ -32,3 +32,5 @@ export { clone } from './ops/convert';
 
 export { getBackend, setBackend, cpuBackend } from './backend';
 export type { Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp } from './backend';
+
+export * as testing from './testing';

@@ -26,6 +26,11 @@ export class Context<S = unknown> {
     this.savedVersions = tensors.map((t) => t.version);
   }
 
+  /** Throws the "backward a second time" error once release() has run. */
+  assertNotReleased(): void {
+    if (this.saved === null) throw new Error(FREED);
+  }
+
   get savedTensors(): readonly Tensor[] {
     if (this.saved === null) throw new Error(FREED);
     this.saved.forEach((t, i) => {
@@ -46,10 +51,6 @@ export class Context<S = unknown> {
 
   isNonDifferentiable(t: Tensor): boolean {
     return this.nonDifferentiable.has(t);
-  }
-
-  get released(): boolean {
-    return this.saved === null;
   }
 
   /** Frees saved tensors once backward no longer needs them. */

@@ -36,7 +36,7 @@ class FunctionNode extends Node {
   }
 
   apply(gradOutputs: (Tensor | null)[], retainGraph: boolean): (Tensor | null)[] {
-    if (this.ctx.released) this.ctx.savedTensors; // throws the "backward a second time" error
+    this.ctx.assertNotReleased();
     // Outputs that received no gradient contribute zeros, as torch materialises them.
     const grads = this.outputs.map(
       (o, i) => gradOutputs[i] ?? zeros(o.shape, { dtype: o.dtype }),

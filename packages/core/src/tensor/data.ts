@@ -72,15 +72,17 @@ export function flattenNested(data: unknown, shape: readonly number[], dtype: DT
   return out;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Copies a typed array into storage of `dtype`, refusing values the dtype cannot hold. */
 export function convertTypedArray(x: TypedArray, dtype: DType): Storage {
   const out = allocate(dtype, x.length);
   for (let i = 0; i < x.length; i++) {
     const raw = x[i];
-    const v = typeof raw === 'bigint' ? Number(raw) : raw;
-    if (typeof raw === 'bigint' && BigInt(v) !== raw) {
+    if (typeof raw === 'bigint' && (raw > MAX_SAFE || raw < -MAX_SAFE)) {
       throw new Error(`tensor: int64 value ${raw} at index ${i} is beyond 2^53 - 1 and cannot be stored exactly`);
     }
+    const v = Number(raw);
     checkValue('tensor', dtype, v);
     out[i] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
   }

@@ -56,7 +56,7 @@ export function formatTensor(t: Tensor): string {
     if (depth === shape.length) return pad(fmt(data[base]));
     const idx = shownIndices(shape[depth], summarize);
     if (depth === shape.length - 1) {
-      const items = idx.map((i) => (i === null ? '...' : pad(fmt(data[base + i * strides[depth]]))));
+      const items = idx.map((i) => (i === null ? ' ...' : pad(fmt(data[base + i * strides[depth]]))));
       const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (width + 2)));
       const lines: string[] = [];
       for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));

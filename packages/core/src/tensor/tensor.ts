@@ -198,12 +198,12 @@ export class Tensor {
 
   // ---- reading --------------------------------------------------------------------------
 
-  /** The elements in row-major order. The storage itself (no copy) when already laid out so. */
+  /** The elements in row-major order: the storage itself (no copy) when laid out so, else a copy. */
   dataSync(): Storage {
-    if (this.isContiguous() && this.offset === 0 && this.storage.data.length === this.numel()) {
-      return this.storage.data;
-    }
-    return this.contiguous().dataSync();
+    const data = this.storage.data;
+    if (!this.isContiguous()) return C.clone(this).storage.data;
+    const n = this.numel();
+    return this.offset === 0 && data.length === n ? data : data.subarray(this.offset, this.offset + n);
   }
 
   /** Elements as nested arrays (booleans for bool tensors), as torch's tolist(). */
