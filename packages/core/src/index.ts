@@ -3,7 +3,7 @@ export type { Scalar, TensorOrScalar, ValuesIndices, BackwardOptions } from './t
 export type { DType, Storage } from './dtype';
 export { promoteTypes, isFloatingPoint } from './dtype';
 export type { Shape } from './shape';
-export { broadcastShapes } from './shape';
+export { broadcastShapes, sameShape } from './shape';
 export type { NestedArray, TensorData } from './tensor/data';
 export * from './tensor/creation';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random';
@@ -31,6 +31,8 @@ export { gather, indexSelect } from './ops/indexing';
 export { clone } from './ops/convert';
 
 export { getBackend, setBackend, cpuBackend } from './backend';
-export type { Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp } from './backend';
+export type {
+  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets,
+} from './backend';
 
 export * as testing from './testing';

@@ -17,6 +17,21 @@ export interface MatrixOperand {
   readonly transposed: boolean;
 }
 
+/** How a loss kernel sees its input: (outer, classes, inner), the class dim in the middle. */
+export interface LossLayout {
+  readonly outer: number;
+  readonly classes: number;
+  readonly inner: number;
+}
+
+/** Class-index targets (one per sample, row-major over (outer, inner)) with their options. */
+export interface ClassTargets {
+  readonly target: Storage;
+  /** Per-class weights, or null for all ones. */
+  readonly weight: Storage | null;
+  readonly ignoreIndex: number;
+}
+
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh' | 'isnan';
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -56,4 +71,20 @@ export interface Backend {
   indexSelect(x: Storage, index: Storage, outer: number, size: number, inner: number, out: Storage): void;
   /** The adjoint of indexSelect: out[o, index[j], i] += src[o, j, i]. */
   indexAdd(src: Storage, index: Storage, outer: number, size: number, inner: number, out: Storage): void;
+
+  // Fused loss kernels (formulas beside the plain implementations in cpu/loss.ts). Forward kernels
+  // write per-sample losses; class-index ones return the summed weight of the kept targets.
+  nllLossForward(x: Storage, targets: ClassTargets, layout: LossLayout, loss: Storage): number;
+  nllLossBackward(targets: ClassTargets, layout: LossLayout, scale: Storage, gx: Storage): void;
+  crossEntropyForward(x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage): number;
+  crossEntropyBackward(
+    x: Storage, lse: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage,
+  ): void;
+  softCrossEntropyForward(
+    x: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage,
+  ): void;
+  softCrossEntropyBackward(
+    x: Storage, lse: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number,
+    scale: Storage, gx: Storage | null, gt: Storage | null,
+  ): void;
 }

@@ -1,7 +1,9 @@
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
 
-export type { Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp } from './backend';
+export type {
+  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets,
+} from './backend';
 export { cpuBackend };
 
 let active: Backend = cpuBackend;

@@ -2,6 +2,7 @@ import type { Backend } from '../backend';
 import { copy, fill } from './copy';
 import { binary, clamp, powScalar, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
+import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
@@ -25,4 +26,10 @@ export const cpuBackend: Backend = {
   scatterAdd,
   indexSelect,
   indexAdd,
+  nllLossForward,
+  nllLossBackward,
+  crossEntropyForward,
+  crossEntropyBackward,
+  softCrossEntropyForward,
+  softCrossEntropyBackward,
 };

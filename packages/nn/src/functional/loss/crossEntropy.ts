@@ -1,0 +1,115 @@
+import { Context, Function, getBackend, isFloatingPoint, sameShape, type LossLayout, type Tensor, tensor } from '@wick/core';
+import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
+import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
+
+export interface CrossEntropyOptions {
+  /** A manual rescaling weight for each class (a 1-D tensor of length C). */
+  weight?: Tensor | null;
+  /** Class-index targets equal to this contribute nothing (not supported with probability targets). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  /** Mixes the target with the uniform distribution: (1 - labelSmoothing) * target + labelSmoothing / C. */
+  labelSmoothing?: number;
+}
+
+interface CeState {
+  layout: LossLayout;
+  reduction: Reduction;
+  ignoreIndex: number;
+  labelSmoothing: number;
+  divisor: number;
+}
+
+/**
+ * Cross-entropy with class-index targets as one op. Forward keeps only the per-sample
+ * log-sum-exp; backward recomputes softmax from it (formulas in the kernels).
+ */
+class CrossEntropyFunction extends Function {
+  static forward(
+    ctx: Context<CeState>, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number,
+    reduction: Reduction, labelSmoothing: number,
+  ): Tensor {
+    const layout = classLayout('crossEntropy', input);
+    const samples = layout.outer * layout.inner;
+    const losses = perSample(input, samples);
+    const lse = new Float64Array(samples);
+    const x = input.dataSync();
+    const divisor = getBackend().crossEntropyForward(x, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, losses, lse);
+    ctx.state = { layout, reduction, ignoreIndex, labelSmoothing, divisor };
+    ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
+    return reduceLosses(losses, reduction, divisor, target.shape, input);
+  }
+
+  static backward(ctx: Context<CeState>, g: Tensor) {
+    const [input, target, lse, weight = null] = ctx.savedTensors;
+    const { layout, reduction, ignoreIndex, labelSmoothing, divisor } = ctx.state;
+    const gx = tensor(perSample(input, input.numel()), { shape: input.shape });
+    const scale = sampleScale(g, reduction, divisor, layout.outer * layout.inner);
+    getBackend().crossEntropyBackward(
+      input.dataSync(), lse.dataSync(), classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data,
+    );
+    return [gx, null, null, null, null, null];
+  }
+}
+
+/**
+ * Cross-entropy with class-probability targets (a float target of the input's shape) as one op;
+ * 'mean' divides by the number of samples N * d1 * ... * dk. Differentiable in the target too.
+ */
+class SoftCrossEntropyFunction extends Function {
+  static forward(
+    ctx: Context<CeState>, input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing: number,
+  ): Tensor {
+    const layout = classLayout('crossEntropy', input);
+    const samples = layout.outer * layout.inner;
+    const losses = perSample(input, samples);
+    const lse = new Float64Array(samples);
+    const w = weight === null ? null : weight.dataSync();
+    getBackend().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
+    ctx.state = { layout, reduction, ignoreIndex: -100, labelSmoothing, divisor: samples };
+    ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
+    return reduceLosses(losses, reduction, samples, input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)], input);
+  }
+
+  static backward(ctx: Context<CeState>, g: Tensor) {
+    const [input, target, lse, weight = null] = ctx.savedTensors;
+    const { layout, reduction, labelSmoothing, divisor } = ctx.state;
+    const gx = ctx.needsInputGrad[0] ? tensor(perSample(input, input.numel()), { shape: input.shape }) : null;
+    const gt = ctx.needsInputGrad[1] ? tensor(perSample(target, target.numel()), { shape: target.shape }) : null;
+    const scale = sampleScale(g, reduction, divisor, layout.outer * layout.inner);
+    getBackend().softCrossEntropyBackward(
+      input.dataSync(), lse.dataSync(), target.dataSync(), weight === null ? null : weight.dataSync(), layout, labelSmoothing,
+      scale, gx === null ? null : gx.storage.data, gt === null ? null : gt.storage.data,
+    );
+    return [gx, gt, null, null, null];
+  }
+}
+
+/**
+ * Cross-entropy between logits and targets, as torch.nn.functional.cross_entropy: equal to
+ * nllLoss(logSoftmax(input, classDim), target) for class indices, computed as one fused op.
+ * A target of the input's shape holds class probabilities instead.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const { ignoreIndex = -100, labelSmoothing = 0 } = options;
+  const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
+  checkIgnoreIndex('crossEntropy', ignoreIndex);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new Error(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  }
+  const layout = classLayout('crossEntropy', input);
+  const weight = checkWeight('crossEntropy', options.weight, layout.classes);
+  if (sameShape(input.shape, target.shape)) {
+    if (!isFloatingPoint(target.dtype)) {
+      throw new Error(
+        `crossEntropy: a target of the input's shape [${input.shape.join(', ')}] holds class probabilities and must be floating-point, got ${target.dtype}`,
+      );
+    }
+    if (ignoreIndex >= 0) {
+      throw new Error(`crossEntropy: ignoreIndex (${ignoreIndex}) is not supported for class-probability targets`);
+    }
+    return SoftCrossEntropyFunction.apply(input, target, weight, reduction, labelSmoothing);
+  }
+  checkClassTarget('crossEntropy', input, target, layout.classes, ignoreIndex);
+  return CrossEntropyFunction.apply(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+}

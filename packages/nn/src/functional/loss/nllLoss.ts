@@ -1,0 +1,60 @@
+import { Context, Function, getBackend, type LossLayout, type Tensor, tensor } from '@wick/core';
+import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
+import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
+
+export interface NLLLossOptions {
+  /** A manual rescaling weight for each class (a 1-D tensor of length C). */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing and are left out of the mean's divisor. */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+interface NllState {
+  layout: LossLayout;
+  reduction: Reduction;
+  ignoreIndex: number;
+  totalWeight: number;
+}
+
+/**
+ * NLL as one op: loss_s = -w[y_s] x[s, y_s]; 'mean' divides by the summed weight of the kept
+ * targets. Backward writes -w[y] g / totalWeight at each target's position, zero elsewhere.
+ */
+class NLLLossFunction extends Function {
+  static forward(
+    ctx: Context<NllState>, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction,
+  ): Tensor {
+    const layout = classLayout('nllLoss', input);
+    const samples = layout.outer * layout.inner;
+    const losses = perSample(input, samples);
+    const totalWeight = getBackend().nllLossForward(input.dataSync(), classTargets(target, weight, ignoreIndex), layout, losses);
+    ctx.state = { layout, reduction, ignoreIndex, totalWeight };
+    ctx.saveForBackward(input, target, ...(weight === null ? [] : [weight]));
+    return reduceLosses(losses, reduction, totalWeight, target.shape, input);
+  }
+
+  static backward(ctx: Context<NllState>, g: Tensor) {
+    const [input, target, weight = null] = ctx.savedTensors;
+    const { layout, reduction, ignoreIndex, totalWeight } = ctx.state;
+    const gx = tensor(perSample(input, input.numel()), { shape: input.shape });
+    const scale = sampleScale(g, reduction, totalWeight, layout.outer * layout.inner);
+    getBackend().nllLossBackward(classTargets(target, weight, ignoreIndex), layout, scale, gx.storage.data);
+    return [gx, null, null, null, null];
+  }
+}
+
+/**
+ * The negative log-likelihood loss, as torch.nn.functional.nll_loss: input holds
+ * log-probabilities of shape (C), (N, C) or (N, C, d1, ..., dk); target holds int64 class indices
+ * of shape (), (N) or (N, d1, ..., dk).
+ */
+export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  const { ignoreIndex = -100 } = options;
+  const reduction = checkReduction('nllLoss', options.reduction ?? 'mean');
+  checkIgnoreIndex('nllLoss', ignoreIndex);
+  const layout = classLayout('nllLoss', input);
+  const weight = checkWeight('nllLoss', options.weight, layout.classes);
+  checkClassTarget('nllLoss', input, target, layout.classes, ignoreIndex);
+  return NLLLossFunction.apply(input, target, weight, ignoreIndex, reduction);
+}

@@ -1,0 +1,28 @@
+import { full, tensor, type ClassTargets, type Storage, type Tensor } from '@wick/core';
+
+export type Reduction = 'none' | 'mean' | 'sum';
+
+/** The kernels' view of class-index targets. */
+export function classTargets(target: Tensor, weight: Tensor | null, ignoreIndex: number): ClassTargets {
+  return { target: target.dataSync(), weight: weight === null ? null : weight.dataSync(), ignoreIndex };
+}
+
+/** Turns per-sample losses into the requested reduction; `divisor` is what 'mean' divides by. */
+export function reduceLosses(losses: Storage, reduction: Reduction, divisor: number, shape: readonly number[], like: Tensor): Tensor {
+  if (reduction === 'none') return tensor(losses, { shape, dtype: like.dtype });
+  let total = 0;
+  for (let i = 0; i < losses.length; i++) total += losses[i];
+  return full([], reduction === 'sum' ? total : total / divisor, { dtype: like.dtype });
+}
+
+/** The gradient reaching each sample's loss: g itself ('none'), g ('sum'), or g / divisor ('mean'). */
+export function sampleScale(g: Tensor, reduction: Reduction, divisor: number, samples: number): Float64Array {
+  if (reduction === 'none') return Float64Array.from(g.dataSync());
+  const value = reduction === 'sum' ? g.item() : g.item() / divisor;
+  return new Float64Array(samples).fill(value);
+}
+
+/** Allocates per-sample storage matching the input's float type. */
+export function perSample(like: Tensor, samples: number): Storage {
+  return like.dtype === 'float64' ? new Float64Array(samples) : new Float32Array(samples);
+}

@@ -1,0 +1,13 @@
+export { Module } from './module';
+export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './module';
+export { Parameter } from './parameter';
+export { Linear } from './modules/linear';
+export type { LinearOptions } from './modules/linear';
+export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity } from './modules/activation';
+export { Dropout } from './modules/dropout';
+export { Flatten } from './modules/flatten';
+export { Sequential, ModuleList } from './modules/container';
+export type { TensorModule } from './modules/container';
+export { NLLLoss, CrossEntropyLoss } from './modules/loss';
+export * as F from './functional';
+export * as init from './init';

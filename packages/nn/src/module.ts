@@ -1,0 +1,217 @@
+import { noGrad, Tensor } from '@wick/core';
+import { Parameter } from './parameter';
+
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (default true). */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * Base class of layers and models, as torch.nn.Module. Parameters and submodules assigned as
+ * fields are registered automatically in declaration order:
+ *
+ *   class MLP extends Module {
+ *     fc1 = new Linear(784, 128);
+ *     fc2 = new Linear(128, 10);
+ *     forward(x: Tensor): Tensor { return this.fc2.forward(F.relu(this.fc1.forward(x))); }
+ *   }
+ *
+ * Buffers (non-learnable state saved in stateDict) are declared with registerBuffer.
+ */
+export abstract class Module {
+  /** Whether the module is in training mode (see train() and eval()). */
+  training = true;
+  private readonly bufferNames = new Map<string, { persistent: boolean }>();
+
+  abstract forward(...inputs: never[]): unknown;
+
+  // ---- registration -----------------------------------------------------------------------
+
+  registerParameter(name: string, param: Parameter | null): void {
+    this.define(name, param);
+  }
+
+  registerModule(name: string, module: Module | null): void {
+    this.define(name, module);
+  }
+
+  /** Registers state that is not a parameter (running statistics, class weights). */
+  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    this.define(name, tensor);
+    this.bufferNames.set(name, { persistent });
+  }
+
+  private define(name: string, value: unknown): void {
+    if (name === '' || name.includes('.')) throw new Error(`Module: invalid name '${name}': names must be non-empty and contain no '.'`);
+    Object.defineProperty(this, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  /** This module's own parameters, submodules and buffers, in registration order. */
+  private members(): { params: [string, Parameter][]; modules: [string, Module][]; buffers: [string, Tensor, boolean][] } {
+    const params: [string, Parameter][] = [];
+    const modules: [string, Module][] = [];
+    const buffers: [string, Tensor, boolean][] = [];
+    for (const [name, value] of Object.entries(this)) {
+      const buffer = this.bufferNames.get(name);
+      if (buffer !== undefined) {
+        if (value instanceof Tensor) buffers.push([name, value, buffer.persistent]);
+      } else if (value instanceof Parameter) params.push([name, value]);
+      else if (value instanceof Module) modules.push([name, value]);
+    }
+    return { params, modules, buffers };
+  }
+
+  // ---- traversal -----------------------------------------------------------------------------
+
+  namedChildren(): [string, Module][] {
+    return this.members().modules;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, with dotted names ('' for this one), each once. */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const stack: [string, Module][] = [[prefix, this]];
+    while (stack.length > 0) {
+      const [name, module] = stack.pop() as [string, Module];
+      if (seen.has(module)) continue;
+      seen.add(module);
+      out.push([name, module]);
+      const kids = module.namedChildren();
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([name === '' ? kids[i][0] : `${name}.${kids[i][0]}`, kids[i][1]]);
+    }
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with torch's dotted names (`fc1.weight`), each once even when shared. */
+  namedParameters(prefix = '', recurse = true): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    const owners: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [path, module] of owners) {
+      for (const [name, p] of module.members().params) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([path === '' ? name : `${path}.${name}`, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(recurse = true): Parameter[] {
+    return this.namedParameters('', recurse).map(([, p]) => p);
+  }
+
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    const owners: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    return owners.flatMap(([path, module]) =>
+      module.members().buffers.map(([name, t]): [string, Tensor] => [path === '' ? name : `${path}.${name}`, t]),
+    );
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, t]) => t);
+  }
+
+  /** Calls fn on every submodule (children first) and then on this one, as torch's apply. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- modes and gradients ------------------------------------------------------------------------
+
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Resets the gradients of all parameters: to null (torch 2's default) or to zero. */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (setToNone || p.grad === null) p.grad = null;
+      else noGrad(() => p.grad?.zero_());
+    }
+  }
+
+  // ---- state ----------------------------------------------------------------------------------------
+
+  /** Parameters and persistent buffers under torch's keys, detached (sharing storage). */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [path, module] of this.namedModules()) {
+      const { params, buffers } = module.members();
+      const key = (name: string) => (path === '' ? name : `${path}.${name}`);
+      for (const [name, p] of params) out[key(name)] = p.detach();
+      for (const [name, t, persistent] of buffers) if (persistent) out[key(name)] = t.detach();
+    }
+    return out;
+  }
+
+  /**
+   * Copies a state dict into this module's parameters and buffers. Everything is checked first
+   * (shapes always; missing and unexpected keys when strict), so a failed load changes nothing.
+   */
+  loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = options.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    const problems: string[] = [];
+    for (const [k, target] of Object.entries(own)) {
+      const src = state[k];
+      if (src === undefined) continue;
+      if (src.shape.length !== target.shape.length || src.shape.some((s, i) => s !== target.shape[i])) {
+        problems.push(`size mismatch for ${k}: copying a tensor of shape [${src.shape.join(', ')}], the shape in this module is [${target.shape.join(', ')}]`);
+      }
+    }
+    if (strict) {
+      if (missingKeys.length > 0) problems.push(`Missing key(s): ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
+      if (unexpectedKeys.length > 0) problems.push(`Unexpected key(s): ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`Error(s) in loading stateDict for ${this.constructor.name}:\n\t${problems.join('\n\t')}`);
+    }
+    noGrad(() => {
+      for (const [k, target] of Object.entries(own)) if (k in state) target.copy_(state[k]);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- printing -------------------------------------------------------------------------------------
+
+  /** The part inside the parentheses of this module's line, as torch's extra_repr. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The module tree, printed like torch's repr. */
+  toString(): string {
+    const kids = this.namedChildren();
+    const name = this.constructor.name;
+    if (kids.length === 0) return `${name}(${this.extraRepr()})`;
+    const lines = kids.map(([k, m]) => `  (${k}): ${m.toString().split('\n').join('\n  ')}`);
+    const extra = this.extraRepr();
+    return `${name}(\n${extra ? `  ${extra}\n` : ''}${lines.join('\n')}\n)`;
+  }
+}

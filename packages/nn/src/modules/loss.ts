@@ -1,0 +1,49 @@
+import type { Tensor } from '@wick/core';
+import { Module } from '../module';
+import { crossEntropy, type CrossEntropyOptions } from '../functional/loss/crossEntropy';
+import { nllLoss, type NLLLossOptions } from '../functional/loss/nllLoss';
+import type { Reduction } from '../functional/loss/reduction';
+
+/** The negative log-likelihood loss over log-probabilities (see F.nllLoss). */
+export class NLLLoss extends Module {
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly reduction: Reduction;
+
+  constructor(options: NLLLossOptions = {}) {
+    super();
+    // As in torch's _WeightedLoss, the class weights are a buffer, so they travel in stateDict.
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.reduction = options.reduction ?? 'mean';
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+}
+
+/** Cross-entropy between logits and class indices or probabilities (see F.crossEntropy). */
+export class CrossEntropyLoss extends Module {
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly reduction: Reduction;
+  readonly labelSmoothing: number;
+
+  constructor(options: CrossEntropyOptions = {}) {
+    super();
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.reduction = options.reduction ?? 'mean';
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return crossEntropy(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+}
