@@ -32,7 +32,7 @@ export { clone } from './ops/convert';
 
 export { getBackend, setBackend, cpuBackend } from './backend';
 export type {
-  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets,
+  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';
 
 export * as testing from './testing';

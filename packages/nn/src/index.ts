@@ -11,3 +11,4 @@ export type { TensorModule } from './modules/container';
 export { NLLLoss, CrossEntropyLoss } from './modules/loss';
 export * as F from './functional';
 export * as init from './init';
+export * as optim from './optim';

@@ -32,6 +32,28 @@ export interface ClassTargets {
   readonly ignoreIndex: number;
 }
 
+export interface SGDHyper {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  /** True on the step that creates the momentum buffer (it starts as the gradient). */
+  readonly firstStep: boolean;
+}
+
+export interface AdamHyper {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW's decay of the parameter itself instead of an L2 term in the gradient. */
+  readonly decoupledWeightDecay: boolean;
+  /** The step number, from 1. */
+  readonly step: number;
+}
+
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh' | 'isnan';
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -87,4 +109,8 @@ export interface Backend {
     x: Storage, lse: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number,
     scale: Storage, gx: Storage | null, gt: Storage | null,
   ): void;
+
+  // Optimizer updates, in place on parameter and state storage.
+  sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, hyper: SGDHyper): void;
+  adamStep(param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, hyper: AdamHyper): void;
 }

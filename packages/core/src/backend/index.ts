@@ -2,7 +2,7 @@ import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
 
 export type {
-  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets,
+  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';
 export { cpuBackend };
 

@@ -4,6 +4,7 @@ import { binary, clamp, powScalar, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
+import { adamStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
 
@@ -32,4 +33,6 @@ export const cpuBackend: Backend = {
   crossEntropyBackward,
   softCrossEntropyForward,
   softCrossEntropyBackward,
+  sgdStep,
+  adamStep,
 };

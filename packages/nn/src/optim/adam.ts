@@ -1,0 +1,63 @@
+import { getBackend, type Tensor } from '@wick/core';
+import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+type AdamParams = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
+
+/** The shared update of Adam and AdamW, which differ only in how weight decay enters. */
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected abstract readonly decoupledWeightDecay: boolean;
+
+  protected validate(g: ParamGroup<AdamOptions>): void {
+    const name = this.constructor.name;
+    if (!(g.lr >= 0)) throw new Error(`${name}: invalid learning rate: ${g.lr}`);
+    if (!(g.eps >= 0)) throw new Error(`${name}: invalid epsilon value: ${g.eps}`);
+    g.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new Error(`${name}: invalid beta parameter at index ${i}: ${b}`);
+    });
+    if (!(g.weightDecay >= 0)) throw new Error(`${name}: invalid weightDecay value: ${g.weightDecay}`);
+  }
+
+  step(): void {
+    for (const [group, p, param, grad] of this.withGradients()) {
+      const state = this.stateOf(p);
+      const step = ((state.step as number | undefined) ?? 0) + 1;
+      state.step = step;
+      const expAvg = this.buffer(state, 'expAvg', p);
+      const expAvgSq = this.buffer(state, 'expAvgSq', p);
+      const maxExpAvgSq = group.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
+      getBackend().adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, {
+        lr: group.lr,
+        beta1: group.betas[0],
+        beta2: group.betas[1],
+        eps: group.eps,
+        weightDecay: group.weightDecay,
+        decoupledWeightDecay: this.decoupledWeightDecay,
+        step,
+      });
+    }
+  }
+}
+
+/** torch.optim.Adam: weight decay as an L2 term added to the gradient. */
+export class Adam extends AdamBase {
+  protected readonly decoupledWeightDecay = false;
+  constructor(params: AdamParams, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+  }
+}
+
+/** torch.optim.AdamW: decoupled weight decay (default 0.01). */
+export class AdamW extends AdamBase {
+  protected readonly decoupledWeightDecay = true;
+  constructor(params: AdamParams, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...options });
+  }
+}

@@ -1,0 +1,92 @@
+import { noGrad, tensor, testing, zeros, type Tensor } from '@wick/core';
+import golden from '../../golden/optim.json';
+import { Linear } from '../modules/linear';
+import { Adam, AdamW } from './adam';
+import { CosineAnnealingLR, StepLR } from './lrScheduler';
+import { SGD } from './sgd';
+import type { Optimizer } from './optimizer';
+
+interface OptimCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam' | 'AdamW';
+  options: Record<string, unknown> & { lr: number };
+  groups: boolean;
+  init: testing.EncodedTensor[];
+  grads: testing.EncodedTensor[][];
+  history: testing.EncodedTensor[][];
+}
+
+function make(c: OptimCase, params: Tensor[]): Optimizer<{ lr: number }> {
+  const options = { ...c.options } as Record<string, unknown> & { lr: number };
+  const input = c.groups ? [{ params: [params[0]] }, { params: [params[1]], lr: options.lr * 3 }] : params;
+  if (c.optimizer === 'SGD') return new SGD(input, options);
+  if (c.optimizer === 'Adam') return new Adam(input, options);
+  return new AdamW(input, options);
+}
+
+describe('optimizers follow PyTorch step by step', () => {
+  test.each((golden.optimizers as OptimCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const params = c.init.map((e) => testing.decodeTensor(e).requiresGrad_());
+    const opt = make(c, params);
+    c.grads.forEach((stepGrads, step) => {
+      params.forEach((p, i) => (p.grad = testing.decodeTensor(stepGrads[i])));
+      opt.step();
+      params.forEach((p, i) => testing.assertClose(p, testing.decodeTensor(c.history[step][i]), { rtol: 1e-5, atol: 1e-6 }));
+    });
+  });
+});
+
+describe('lr schedulers follow PyTorch', () => {
+  test.each(golden.schedulers.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const sched =
+      name === 'StepLR'
+        ? new StepLR(opt, { stepSize: 3, gamma: 0.5 })
+        : new CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-4 });
+    c.lrs.forEach((lr) => {
+      sched.step();
+      expect(sched.getLastLr()[0]).toBeCloseTo(lr, 12);
+      expect(opt.paramGroups[0].lr).toBeCloseTo(lr, 12);
+    });
+  });
+});
+
+describe('optimizer behaviour', () => {
+  test('zeroGrad, skipped parameters without gradients, and state dicts', () => {
+    const layer = new Linear(3, 2);
+    const opt = new Adam(layer.parameters(), { lr: 0.1 });
+    layer.forward(tensor([[1, 2, 3]])).sum().backward();
+    layer.bias!.grad = null;
+    const biasBefore = layer.bias!.toArray();
+    opt.step();
+    expect(layer.bias!.toArray()).toEqual(biasBefore);
+    expect(opt.state.get(layer.weight)?.step).toBe(1);
+    const saved = opt.stateDict();
+    expect(saved.paramGroups[0].params).toEqual([0, 1]);
+    expect(Object.keys(saved.state)).toEqual(['0']);
+    const again = new Adam(layer.parameters(), { lr: 0.5 });
+    again.loadStateDict(saved);
+    expect(again.paramGroups[0].lr).toBe(0.1);
+    expect(again.state.get(layer.weight)?.step).toBe(1);
+    opt.zeroGrad();
+    expect(layer.weight.grad).toBeNull();
+  });
+
+  test('bad options are refused with the value', () => {
+    const p = [zeros([1], { requiresGrad: true })];
+    expect(() => new SGD(p, { lr: -1 })).toThrow('SGD: invalid learning rate: -1');
+    expect(() => new SGD(p, { lr: 0.1, nesterov: true })).toThrow('Nesterov momentum requires a momentum and zero dampening');
+    expect(() => new Adam(p, { betas: [0.9, 1] })).toThrow('Adam: invalid beta parameter at index 1: 1');
+    expect(() => new SGD([], { lr: 0.1 })).toThrow('empty parameter list');
+    expect(() => new SGD([zeros([2, 2]).t()], { lr: 0.1 })).toThrow('not contiguous');
+  });
+
+  test('updates bump the version of parameters, so stale saved tensors are caught', () => {
+    const w = zeros([2], { requiresGrad: true });
+    const opt = new SGD([w], { lr: 1 });
+    const y = w.mul(w).sum();
+    noGrad(() => (w.grad = tensor([1, 1])));
+    opt.step();
+    expect(() => y.backward()).toThrow('modified by an in-place operation');
+  });
+});

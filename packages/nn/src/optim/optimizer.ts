@@ -1,0 +1,140 @@
+import { zerosLike, type Storage, type Tensor } from '@wick/core';
+
+/** A group of parameters with its own options (any option left out takes the optimizer's default). */
+export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
+/** A group as the optimizer holds it: every option set; schedulers change `lr` here. */
+export type ParamGroup<O> = { params: Tensor[] } & O;
+/** Per-parameter state: tensors (momentum buffers, moments) and numbers (step counts). */
+export type ParamState = Record<string, Tensor | number>;
+
+export interface OptimizerStateDict<O> {
+  /** State by parameter index (the order of parameters over all groups), as in torch. */
+  state: Record<number, ParamState>;
+  paramGroups: ({ params: number[] } & O)[];
+}
+
+/**
+ * Base of the optimizers, as torch.optim.Optimizer: parameter groups with options, per-parameter
+ * state, zeroGrad, and a state dict that refers to parameters by index.
+ */
+export abstract class Optimizer<O extends object> {
+  readonly paramGroups: ParamGroup<O>[] = [];
+  readonly state = new Map<Tensor, ParamState>();
+
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroupInput<O>>,
+    readonly defaults: O,
+  ) {
+    const list = [...params] as (Tensor | ParamGroupInput<O>)[];
+    if (list.length === 0) throw new Error(`${this.constructor.name}: got an empty parameter list`);
+    const groups = list.every((p) => 'params' in p && !('shape' in p))
+      ? (list as ParamGroupInput<O>[])
+      : [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>];
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  addParamGroup(group: ParamGroupInput<O>): void {
+    const params = [...group.params];
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    params.forEach((p, i) => {
+      if (!p.isLeaf) throw new Error(`${this.constructor.name}: can't optimize a non-leaf tensor (parameter ${i})`);
+      if (!p.isFloatingPoint()) throw new Error(`${this.constructor.name}: parameter ${i} is ${p.dtype}; only floating-point tensors can be optimized`);
+      if (!p.isContiguous()) throw new Error(`${this.constructor.name}: parameter ${i} of shape [${p.shape.join(', ')}] is not contiguous`);
+      if (seen.has(p)) throw new Error(`${this.constructor.name}: some parameters appear in more than one parameter group`);
+    });
+    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    this.validate(full);
+    this.paramGroups.push(full);
+  }
+
+  /** Checks a group's options, throwing a clear error before anything changes. */
+  protected abstract validate(group: ParamGroup<O>): void;
+
+  abstract step(): void;
+
+  /** Resets the gradients of every parameter: to null (torch 2's default) or to zero. */
+  zeroGrad(setToNone = true): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (setToNone) p.grad = null;
+        else p.grad?.zero_();
+      }
+    }
+  }
+
+  /** The parameter's state, created on first use. */
+  protected stateOf(p: Tensor): ParamState {
+    let s = this.state.get(p);
+    if (s === undefined) {
+      s = {};
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** A zero-filled state tensor shaped like p, kept in the state under `name`. */
+  protected buffer(state: ParamState, name: string, like: Tensor): Storage {
+    let t = state[name];
+    if (t === undefined) {
+      t = zerosLike(like);
+      state[name] = t;
+    }
+    return (t as Tensor).dataSync();
+  }
+
+  /** Each parameter that has a gradient, with its group, its storage and its gradient's. */
+  protected *withGradients(): Generator<[ParamGroup<O>, Tensor, Storage, Storage]> {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        if (p.grad.shape.length !== p.shape.length || p.grad.shape.some((s, i) => s !== p.shape[i])) {
+          throw new Error(`${this.constructor.name}: gradient of shape [${p.grad.shape.join(', ')}] does not match its parameter's [${p.shape.join(', ')}]`);
+        }
+        yield [group, p, p.dataSync(), p.grad.dataSync()];
+        // The update wrote to the parameter's storage in place.
+        p.storage.version++;
+      }
+    }
+  }
+
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...options } = g;
+      return { ...(options as unknown as O), params: params.map((p) => index.set(p, index.size).get(p) as number) };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : v.clone()]));
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores options and state saved by stateDict() into an optimizer over the same parameters. */
+  loadStateDict(dict: OptimizerStateDict<O>): void {
+    if (dict.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`${this.constructor.name}: loaded state dict has ${dict.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
+    }
+    dict.paramGroups.forEach((g, i) => {
+      if (g.params.length !== this.paramGroups[i].params.length) {
+        throw new Error(`${this.constructor.name}: group ${i} of the loaded state dict has ${g.params.length} parameters, this optimizer's has ${this.paramGroups[i].params.length}`);
+      }
+    });
+    const params = this.paramGroups.flatMap((g) => g.params);
+    for (const [k, s] of Object.entries(dict.state)) {
+      const p = params[Number(k)];
+      for (const v of Object.values(s)) {
+        if (typeof v !== 'number' && (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i]))) {
+          throw new Error(`${this.constructor.name}: state for parameter ${k} has shape [${v.shape.join(', ')}], the parameter has [${p.shape.join(', ')}]`);
+        }
+      }
+    }
+    dict.paramGroups.forEach((g, i) => Object.assign(this.paramGroups[i], { ...g, params: this.paramGroups[i].params }));
+    this.state.clear();
+    for (const [k, s] of Object.entries(dict.state)) {
+      const p = params[Number(k)];
+      this.state.set(p, Object.fromEntries(Object.entries(s).map(([name, v]) => [name, typeof v === 'number' ? v : v.to(p.dtype).clone()])));
+    }
+  }
+}

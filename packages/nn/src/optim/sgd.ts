@@ -1,0 +1,35 @@
+import { getBackend, type Tensor } from '@wick/core';
+import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/** Stochastic gradient descent with momentum, torch.optim.SGD's update to the letter. */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, options: Partial<SGDOptions> & { lr: number }) {
+    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+  }
+
+  protected validate(g: ParamGroup<SGDOptions>): void {
+    if (!(g.lr >= 0)) throw new Error(`SGD: invalid learning rate: ${g.lr}`);
+    if (!(g.momentum >= 0)) throw new Error(`SGD: invalid momentum value: ${g.momentum}`);
+    if (!(g.weightDecay >= 0)) throw new Error(`SGD: invalid weightDecay value: ${g.weightDecay}`);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
+      throw new Error('SGD: Nesterov momentum requires a momentum and zero dampening');
+    }
+  }
+
+  step(): void {
+    for (const [group, p, param, grad] of this.withGradients()) {
+      const state = this.stateOf(p);
+      const firstStep = state.momentumBuffer === undefined;
+      const buffer = group.momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null;
+      getBackend().sgdStep(param, grad, buffer, { ...group, firstStep });
+    }
+  }
+}

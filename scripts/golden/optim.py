@@ -1,0 +1,75 @@
+"""Golden values for @wick/nn's optimizers and lr schedulers, from real PyTorch.
+
+Each optimizer case runs several steps on two float32 parameters with gradients drawn per step
+(stored, so Wick applies the very same ones) and records the parameters after every step.
+Writes packages/nn/golden/optim.json.
+"""
+import os
+import json
+import torch
+from common import encode
+
+torch.manual_seed(2)
+STEPS = 6
+cases = []
+
+
+def run(name, make, options, groups=False):
+    p1 = torch.randn(3, 4)
+    p2 = torch.randn(5)
+    init = [encode(p1), encode(p2)]
+    params = [p1.clone().requires_grad_(), p2.clone().requires_grad_()]
+    grads = [[torch.randn(3, 4), torch.randn(5)] for _ in range(STEPS)]
+    if groups:
+        opt = make([{'params': [params[0]]}, {'params': [params[1]], 'lr': options['lr'] * 3}], **options)
+    else:
+        opt = make(params, **options)
+    history = []
+    for step_grads in grads:
+        for p, g in zip(params, step_grads):
+            p.grad = g.clone()
+        opt.step()
+        history.append([encode(p) for p in params])
+    cases.append({'name': name, 'optimizer': make.__name__, 'options': options, 'groups': groups, 'init': init,
+                  'grads': [[encode(g) for g in gs] for gs in grads], 'history': history})
+
+
+def camel(options):
+    names = {'weight_decay': 'weightDecay'}
+    return {names.get(k, k): v for k, v in options.items()}
+
+
+for name, make, opts in [
+    ('SGD plain', torch.optim.SGD, dict(lr=0.1)),
+    ('SGD momentum', torch.optim.SGD, dict(lr=0.05, momentum=0.9)),
+    ('SGD momentum dampening weight decay', torch.optim.SGD, dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01)),
+    ('SGD nesterov', torch.optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3)),
+    ('Adam default', torch.optim.Adam, dict(lr=1e-3)),
+    ('Adam betas eps weight decay', torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    ('Adam amsgrad', torch.optim.Adam, dict(lr=0.01, amsgrad=True)),
+    ('AdamW default', torch.optim.AdamW, dict(lr=1e-3)),
+    ('AdamW weight decay amsgrad', torch.optim.AdamW, dict(lr=0.02, weight_decay=0.1, amsgrad=True)),
+]:
+    run(name, make, opts)
+    cases[-1]['options'] = camel(opts)
+run('SGD param groups', torch.optim.SGD, dict(lr=0.1, momentum=0.5), groups=True)
+run('Adam param groups', torch.optim.Adam, dict(lr=0.01), groups=True)
+
+schedulers = []
+for name, make, opts in [
+    ('StepLR', torch.optim.lr_scheduler.StepLR, dict(step_size=3, gamma=0.5)),
+    ('CosineAnnealingLR', torch.optim.lr_scheduler.CosineAnnealingLR, dict(T_max=10, eta_min=1e-4)),
+]:
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    sched = make(opt, **opts)
+    lrs = []
+    for _ in range(25):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    schedulers.append({'name': name, 'options': opts, 'lrs': lrs})
+
+out = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'golden', 'optim.json')
+with open(out, 'w') as f:
+    json.dump({'torch': torch.__version__, 'optimizers': cases, 'schedulers': schedulers}, f, separators=(',', ':'))
+print(f'wrote {len(cases)} optimizer and {len(schedulers)} scheduler cases to {out}')
