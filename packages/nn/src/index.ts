@@ -12,3 +12,5 @@ export { NLLLoss, CrossEntropyLoss } from './modules/loss';
 export * as F from './functional';
 export * as init from './init';
 export * as optim from './optim';
+export * as data from './data';
+export { save, load, serialize, deserialize } from './serialization';

@@ -1,0 +1,34 @@
+import type { Tensor } from '@wick/core';
+
+/** A map-style dataset, as torch.utils.data.Dataset: a length and an item per index. */
+export interface Dataset<T> {
+  readonly length: number;
+  get(index: number): T;
+}
+
+/** Samples are the rows of tensors that share their first dim, as torch's TensorDataset. */
+export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
+  readonly tensors: T;
+
+  constructor(...tensors: T) {
+    if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
+    const n = tensors[0].shape[0];
+    tensors.forEach((t, i) => {
+      if (t.ndim === 0 || t.shape[0] !== n) {
+        throw new Error(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows, tensor ${i} has shape [${t.shape.join(', ')}]`);
+      }
+    });
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0].shape[0];
+  }
+
+  get(index: number): T {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new Error(`TensorDataset: index ${index} is out of range for ${this.length} samples`);
+    }
+    return this.tensors.map((t) => t.select(0, index)) as unknown as T;
+  }
+}

@@ -1,0 +1,4 @@
+export { TensorDataset } from './dataset';
+export type { Dataset } from './dataset';
+export { DataLoader } from './dataLoader';
+export type { DataLoaderOptions } from './dataLoader';

@@ -1,0 +1,2 @@
+export { serialize, deserialize } from './safetensors';
+export { save, load } from './file';

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noGrad, tensor, testing } from '@wick/core';
+import interop from '../../golden/interop.json';
+import { Linear, ReLU, Sequential } from '../index';
+import { deserialize, load, save, serialize } from './index';
+
+const golden = join(__dirname, '..', '..', 'golden');
+const mlp = () => new Sequential(new Linear(20, 16), new ReLU(), new Linear(16, 10));
+const input = () => tensor(interop.input, { shape: [5, 20] });
+
+/** A safetensors file from a header object and data bytes, for building bad files. */
+function file(header: unknown, data = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {
+  const h = new TextEncoder().encode(headerText);
+  const out = new Uint8Array(8 + h.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(data, 8 + h.length);
+  return out;
+}
+
+describe('safetensors', () => {
+  test('round-trips every dtype exactly', () => {
+    const state = {
+      w: tensor([[1.5, -2.25], [3e-8, 4]]),
+      d: tensor(new Float64Array([Math.PI])),
+      i: tensor([2 ** 53 - 1, -7], { dtype: 'int64' }),
+      b: tensor([true, false]),
+    };
+    const back = deserialize(serialize(state, { format: 'pt' }));
+    expect(Object.keys(back)).toEqual(['w', 'd', 'i', 'b']);
+    for (const [k, t] of Object.entries(state)) {
+      expect(back[k].dtype).toBe(t.dtype);
+      expect(back[k].toArray()).toEqual(t.toArray());
+    }
+  });
+
+  test('save and load a model through a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wick-'));
+    const a = mlp();
+    save(a.stateDict(), join(dir, 'model.safetensors'));
+    const b = mlp();
+    b.loadStateDict(load(join(dir, 'model.safetensors')));
+    testing.assertClose(b.forward(input()), a.forward(input()), { rtol: 0, atol: 0 });
+  });
+
+  test("weights trained in PyTorch load into Wick and give PyTorch's predictions", () => {
+    const model = mlp();
+    model.loadStateDict(load(join(golden, 'torch_mlp.safetensors')));
+    testing.assertClose(model.forward(input()), tensor(interop.torchPredictions, { shape: [5, 10] }), { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  test("a Wick file loads into PyTorch (load_state_dict, strict) and gives Wick's predictions", () => {
+    // scripts/golden/safetensors_interop.py had PyTorch read wick_mlp.safetensors; Wick must
+    // still write exactly those bytes for the same weights.
+    const model = mlp();
+    model.loadStateDict(load(join(golden, 'torch_mlp.safetensors')));
+    noGrad(() => model.parameters().forEach((p) => p.mul_(0.5)));
+    expect(Buffer.from(serialize(model.stateDict())).equals(readFileSync(join(golden, 'wick_mlp.safetensors')))).toBe(true);
+    testing.assertClose(model.forward(input()), tensor(interop.wickFilePredictions, { shape: [5, 10] }), { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  describe('untrusted files give a clear error and load nothing', () => {
+    const f32 = (n: number) => new Uint8Array(4 * n);
+    test.each([
+      ['too short', new Uint8Array(4), 'too short (4 bytes)'],
+      ['header length beyond the file', (() => { const b = file({}); new DataView(b.buffer).setBigUint64(0, 1000n, true); return b; })(), 'header length 1000 exceeds'],
+      ['malformed JSON', file(null, undefined, '{"a": [1,'), 'malformed JSON header'],
+      ['not an object', file([1, 2]), 'the header is not a JSON object'],
+      ['unknown dtype', file({ a: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), `tensor 'a': unknown or unsupported dtype "F8"`],
+      ['offsets out of range', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32(1)), "tensor 'a': data_offsets [0, 8] are out of range for 4 bytes"],
+      ['size not matching the byte range', file({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2)), "tensor 'a' of dtype F32 and shape [3] needs 12 bytes, but its data_offsets span 8"],
+      ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)), "tensors 'a' and 'b' overlap"],
+      ['bad shape', file({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1)), "tensor 'a': invalid shape [-1]"],
+    ])('%s', (_name, bytes, message) => {
+      expect(() => deserialize(bytes as Uint8Array, 'bad.safetensors')).toThrow(`bad.safetensors: ${message}`);
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { tensor, type DType, type Tensor } from '@wick/core';
+import type { StateDict } from '../module';
+
+/**
+ * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON mapping each
+ * name to { dtype, shape, data_offsets: [begin, end] } (offsets into the data that follows), then
+ * the raw little-endian data. https://github.com/huggingface/safetensors
+ */
+
+const WRITE_DTYPE: Record<DType, string> = { float32: 'F32', float64: 'F64', int64: 'I64', bool: 'BOOL' };
+
+interface ReadType {
+  dtype: DType;
+  bytes: number;
+  read: (view: DataView, at: number) => number | bigint;
+}
+
+const READ_DTYPE: Record<string, ReadType> = {
+  F32: { dtype: 'float32', bytes: 4, read: (v, at) => v.getFloat32(at, true) },
+  F64: { dtype: 'float64', bytes: 8, read: (v, at) => v.getFloat64(at, true) },
+  I64: { dtype: 'int64', bytes: 8, read: (v, at) => v.getBigInt64(at, true) },
+  I32: { dtype: 'int64', bytes: 4, read: (v, at) => v.getInt32(at, true) },
+  I16: { dtype: 'int64', bytes: 2, read: (v, at) => v.getInt16(at, true) },
+  I8: { dtype: 'int64', bytes: 1, read: (v, at) => v.getInt8(at) },
+  U8: { dtype: 'int64', bytes: 1, read: (v, at) => v.getUint8(at) },
+  BOOL: { dtype: 'bool', bytes: 1, read: (v, at) => v.getUint8(at) },
+};
+
+const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
+
+/** Encodes tensors (a state dict) as safetensors bytes. */
+export function serialize(tensors: StateDict, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) header.__metadata__ = metadata;
+  let offset = 0;
+  const entries = Object.entries(tensors);
+  for (const [name, t] of entries) {
+    const size = t.numel() * ITEM_BYTES[t.dtype];
+    header[name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
+  const headerBytes = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
+  headerBytes.set(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const [, t] of entries) {
+    const data = t.dataSync();
+    for (let i = 0; i < data.length; i++) {
+      if (t.dtype === 'float32') view.setFloat32(at + 4 * i, data[i], true);
+      else if (t.dtype === 'float64') view.setFloat64(at + 8 * i, data[i], true);
+      else if (t.dtype === 'int64') view.setBigInt64(at + 8 * i, BigInt(data[i]), true);
+      else view.setUint8(at + i, data[i]);
+    }
+    at += data.length * ITEM_BYTES[t.dtype];
+  }
+  return out;
+}
+
+interface Entry {
+  name: string;
+  type: ReadType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+function isNonNegativeInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Decodes safetensors bytes into tensors. The input is untrusted: every length, dtype, shape
+ * and offset is checked before any tensor is built, and errors name `source` and the tensor.
+ */
+export function deserialize(bytes: Uint8Array, source = 'safetensors data'): StateDict {
+  const fail = (problem: string): never => {
+    throw new Error(`${source}: ${problem}`);
+  };
+  if (bytes.length < 8) fail(`too short (${bytes.length} bytes) to hold a safetensors header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(bytes.length - 8)) {
+    fail(`header length ${headerLength} exceeds the ${bytes.length - 8} bytes after the length field`);
+  }
+  const dataStart = 8 + Number(headerLength);
+  const dataLength = bytes.length - dataStart;
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+  } catch (e) {
+    fail(`malformed JSON header: ${(e as Error).message}`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
+
+  const entries: Entry[] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') continue;
+    if (typeof raw !== 'object' || raw === null) fail(`tensor '${name}': entry is not an object`);
+    const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+    const type = typeof dtype === 'string' ? READ_DTYPE[dtype] : undefined;
+    if (type === undefined) {
+      fail(`tensor '${name}': unknown or unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(READ_DTYPE).join(', ')})`);
+    }
+    if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) fail(`tensor '${name}': invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0] > offsets[1]) {
+      fail(`tensor '${name}': invalid data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const [begin, end] = offsets as number[];
+    if (end > dataLength) fail(`tensor '${name}': data_offsets [${begin}, ${end}] are out of range for ${dataLength} bytes of data`);
+    const dims = shape as number[];
+    const needed = dims.reduce((a, b) => a * b, 1) * (type as ReadType).bytes;
+    if (needed !== end - begin) {
+      fail(`tensor '${name}' of dtype ${String(dtype)} and shape [${dims.join(', ')}] needs ${needed} bytes, but its data_offsets span ${end - begin}`);
+    }
+    entries.push({ name, type: type as ReadType, shape: dims, begin, end });
+  }
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) fail(`tensors '${sorted[i - 1].name}' and '${sorted[i].name}' overlap in the data`);
+  }
+
+  const out: StateDict = {};
+  for (const e of entries) {
+    const n = (e.end - e.begin) / e.type.bytes;
+    const values = e.type.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = e.type.read(view, dataStart + e.begin + i * e.type.bytes);
+      if (typeof v === 'bigint' && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))) {
+        fail(`tensor '${e.name}': int64 value ${v} at index ${i} is beyond 2^53 - 1`);
+      }
+      values[i] = Number(v);
+    }
+    out[e.name] = tensor(values, { shape: e.shape, dtype: e.type.dtype }) as Tensor;
+  }
+  return out;
+}
