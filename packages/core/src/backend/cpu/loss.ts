@@ -6,43 +6,43 @@ import type { ClassTargets, LossLayout } from '../backend';
  * x[(o*C + c)*inner + i] and its target t[o*inner + i]. Every kernel here works one sample at a time.
  */
 
+/** Calls visit(s, base) for every sample s, base being the offset of its class 0 in x. */
+function forEachSample(layout: LossLayout, visit: (s: number, base: number) => void): void {
+  const { outer, classes, inner } = layout;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) visit(o * inner + i, o * classes * inner + i);
+  }
+}
+
 /** Forward NLL: loss[s] = -w[y] x[s, y] (0 where y is ignored); returns the sum of w[y] kept. */
 export function nllLossForward(x: Storage, targets: ClassTargets, layout: LossLayout, loss: Storage): number {
-  const { outer, classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
+  const { inner } = layout;
   let totalWeight = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const y = target[s];
-      if (y === ignoreIndex) {
-        loss[s] = 0;
-        continue;
-      }
-      const w = weight === null ? 1 : weight[y];
-      loss[s] = -w * x[(o * C + y) * inner + i];
-      totalWeight += w;
+  forEachSample(layout, (s, base) => {
+    const y = target[s];
+    if (y === ignoreIndex) {
+      loss[s] = 0;
+      return;
     }
-  }
+    const w = weight === null ? 1 : weight[y];
+    loss[s] = -w * x[base + y * inner];
+    totalWeight += w;
+  });
   return totalWeight;
 }
 
 /** d loss[s] / d x[s, y] = -w[y]; scale[s] carries the upstream gradient and the reduction. */
 export function nllLossBackward(targets: ClassTargets, layout: LossLayout, scale: Storage, gx: Storage): void {
-  const { outer, classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
   gx.fill(0);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const y = target[s];
-      if (y === ignoreIndex) continue;
-      gx[(o * C + y) * inner + i] = -(weight === null ? 1 : weight[y]) * scale[s];
-    }
-  }
+  forEachSample(layout, (s, base) => {
+    const y = target[s];
+    if (y !== ignoreIndex) gx[base + y * layout.inner] = -(weight === null ? 1 : weight[y]) * scale[s];
+  });
 }
 
-/** Max-subtracted log-sum-exp of sample (o, i) over classes. */
+/** Max-subtracted log-sum-exp of one sample over classes. */
 function logSumExp(x: Storage, base: number, C: number, inner: number): number {
   let m = -Infinity;
   for (let c = 0, p = base; c < C; c++, p += inner) if (x[p] > m) m = x[p];
@@ -61,32 +61,28 @@ function logSumExp(x: Storage, base: number, C: number, inner: number): number {
 export function crossEntropyForward(
   x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage,
 ): number {
-  const { outer, classes: C, inner } = layout;
+  const { classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
   const eps = labelSmoothing;
   let totalWeight = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const base = o * C * inner + i;
-      const l = logSumExp(x, base, C, inner);
-      lse[s] = l;
-      const y = target[s];
-      if (y === ignoreIndex) {
-        loss[s] = 0;
-        continue;
-      }
-      const wy = weight === null ? 1 : weight[y];
-      let value = -(1 - eps) * wy * (x[base + y * inner] - l);
-      if (eps > 0) {
-        let smooth = 0;
-        for (let c = 0, p = base; c < C; c++, p += inner) smooth -= (weight === null ? 1 : weight[c]) * (x[p] - l);
-        value += (eps / C) * smooth;
-      }
-      loss[s] = value;
-      totalWeight += wy;
+  forEachSample(layout, (s, base) => {
+    const l = logSumExp(x, base, C, inner);
+    lse[s] = l;
+    const y = target[s];
+    if (y === ignoreIndex) {
+      loss[s] = 0;
+      return;
     }
-  }
+    const wy = weight === null ? 1 : weight[y];
+    let value = -(1 - eps) * wy * (x[base + y * inner] - l);
+    if (eps > 0) {
+      let smooth = 0;
+      for (let c = 0, p = base; c < C; c++, p += inner) smooth -= (weight === null ? 1 : weight[c]) * (x[p] - l);
+      value += (eps / C) * smooth;
+    }
+    loss[s] = value;
+    totalWeight += wy;
+  });
   return totalWeight;
 }
 
@@ -97,7 +93,7 @@ export function crossEntropyForward(
 export function crossEntropyBackward(
   x: Storage, lse: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage,
 ): void {
-  const { outer, classes: C, inner } = layout;
+  const { classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
   const eps = labelSmoothing;
   let W = C;
@@ -105,26 +101,22 @@ export function crossEntropyBackward(
     W = 0;
     for (let c = 0; c < C; c++) W += weight[c];
   }
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const base = o * C * inner + i;
-      const y = target[s];
-      if (y === ignoreIndex) {
-        for (let c = 0, p = base; c < C; c++, p += inner) gx[p] = 0;
-        continue;
-      }
-      const g = scale[s];
-      const wy = weight === null ? 1 : weight[y];
-      const pCoef = ((1 - eps) * wy + (eps / C) * W) * g;
-      const l = lse[s];
-      for (let c = 0, p = base; c < C; c++, p += inner) {
-        const wc = weight === null ? 1 : weight[c];
-        gx[p] = Math.exp(x[p] - l) * pCoef - (eps / C) * wc * g;
-      }
-      gx[base + y * inner] -= (1 - eps) * wy * g;
+  forEachSample(layout, (s, base) => {
+    const y = target[s];
+    if (y === ignoreIndex) {
+      for (let c = 0, p = base; c < C; c++, p += inner) gx[p] = 0;
+      return;
     }
-  }
+    const g = scale[s];
+    const wy = weight === null ? 1 : weight[y];
+    const pCoef = ((1 - eps) * wy + (eps / C) * W) * g;
+    const l = lse[s];
+    for (let c = 0, p = base; c < C; c++, p += inner) {
+      const wc = weight === null ? 1 : weight[c];
+      gx[p] = Math.exp(x[p] - l) * pCoef - (eps / C) * wc * g;
+    }
+    gx[base + y * inner] -= (1 - eps) * wy * g;
+  });
 }
 
 /**
@@ -134,22 +126,17 @@ export function crossEntropyBackward(
 export function softCrossEntropyForward(
   x: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage,
 ): void {
-  const { outer, classes: C, inner } = layout;
+  const { classes: C, inner } = layout;
   const eps = labelSmoothing;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const base = o * C * inner + i;
-      const l = logSumExp(x, base, C, inner);
-      lse[s] = l;
-      let value = 0;
-      for (let c = 0, p = base; c < C; c++, p += inner) {
-        const t = (1 - eps) * target[p] + eps / C;
-        value -= (weight === null ? 1 : weight[c]) * t * (x[p] - l);
-      }
-      loss[s] = value;
+  forEachSample(layout, (s, base) => {
+    const l = logSumExp(x, base, C, inner);
+    lse[s] = l;
+    let value = 0;
+    for (let c = 0, p = base; c < C; c++, p += inner) {
+      value -= (weight === null ? 1 : weight[c]) * ((1 - eps) * target[p] + eps / C) * (x[p] - l);
     }
-  }
+    loss[s] = value;
+  });
 }
 
 /**
@@ -160,25 +147,21 @@ export function softCrossEntropyBackward(
   x: Storage, lse: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number,
   scale: Storage, gx: Storage | null, gt: Storage | null,
 ): void {
-  const { outer, classes: C, inner } = layout;
+  const { classes: C, inner } = layout;
   const eps = labelSmoothing;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const s = o * inner + i;
-      const base = o * C * inner + i;
-      const g = scale[s];
-      const l = lse[s];
-      if (gx !== null) {
-        let mass = 0;
-        for (let c = 0, p = base; c < C; c++, p += inner) mass += (weight === null ? 1 : weight[c]) * ((1 - eps) * target[p] + eps / C);
-        for (let c = 0, p = base; c < C; c++, p += inner) {
-          const wc = weight === null ? 1 : weight[c];
-          gx[p] = (Math.exp(x[p] - l) * mass - wc * ((1 - eps) * target[p] + eps / C)) * g;
-        }
-      }
-      if (gt !== null) {
-        for (let c = 0, p = base; c < C; c++, p += inner) gt[p] = -(1 - eps) * (weight === null ? 1 : weight[c]) * (x[p] - l) * g;
+  forEachSample(layout, (s, base) => {
+    const g = scale[s];
+    const l = lse[s];
+    if (gx !== null) {
+      let mass = 0;
+      for (let c = 0, p = base; c < C; c++, p += inner) mass += (weight === null ? 1 : weight[c]) * ((1 - eps) * target[p] + eps / C);
+      for (let c = 0, p = base; c < C; c++, p += inner) {
+        const wc = weight === null ? 1 : weight[c];
+        gx[p] = (Math.exp(x[p] - l) * mass - wc * ((1 - eps) * target[p] + eps / C)) * g;
       }
     }
-  }
+    if (gt !== null) {
+      for (let c = 0, p = base; c < C; c++, p += inner) gt[p] = -(1 - eps) * (weight === null ? 1 : weight[c]) * (x[p] - l) * g;
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { Context, Function, getBackend, isFloatingPoint, sameShape, type LossLayout, type Tensor, tensor } from '@wick/core';
+import { Context, Function, getBackend, isFloatingPoint, sameShape, type LossLayout, type Tensor, tensor, zerosLike } from '@wick/core';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
 
@@ -24,15 +24,13 @@ interface CeState {
  * Cross-entropy with class-index targets as one op. Forward keeps only the per-sample
  * log-sum-exp; backward recomputes softmax from it (formulas in the kernels).
  */
-class CrossEntropyFunction extends Function {
+class CrossEntropy extends Function {
   static forward(
     ctx: Context<CeState>, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number,
-    reduction: Reduction, labelSmoothing: number,
+    reduction: Reduction, labelSmoothing: number, layout: LossLayout,
   ): Tensor {
-    const layout = classLayout('crossEntropy', input);
-    const samples = layout.outer * layout.inner;
-    const losses = perSample(input, samples);
-    const lse = new Float64Array(samples);
+    const losses = perSample(input, layout);
+    const lse = new Float64Array(losses.length);
     const x = input.dataSync();
     const divisor = getBackend().crossEntropyForward(x, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, losses, lse);
     ctx.state = { layout, reduction, ignoreIndex, labelSmoothing, divisor };
@@ -43,12 +41,12 @@ class CrossEntropyFunction extends Function {
   static backward(ctx: Context<CeState>, g: Tensor) {
     const [input, target, lse, weight = null] = ctx.savedTensors;
     const { layout, reduction, ignoreIndex, labelSmoothing, divisor } = ctx.state;
-    const gx = tensor(perSample(input, input.numel()), { shape: input.shape });
-    const scale = sampleScale(g, reduction, divisor, layout.outer * layout.inner);
+    const gx = zerosLike(input);
+    const scale = sampleScale(g, reduction, divisor, layout);
     getBackend().crossEntropyBackward(
       input.dataSync(), lse.dataSync(), classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data,
     );
-    return [gx, null, null, null, null, null];
+    return [gx, null, null, null, null, null, null];
   }
 }
 
@@ -56,13 +54,13 @@ class CrossEntropyFunction extends Function {
  * Cross-entropy with class-probability targets (a float target of the input's shape) as one op;
  * 'mean' divides by the number of samples N * d1 * ... * dk. Differentiable in the target too.
  */
-class SoftCrossEntropyFunction extends Function {
+class SoftCrossEntropy extends Function {
   static forward(
     ctx: Context<CeState>, input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing: number,
+    layout: LossLayout,
   ): Tensor {
-    const layout = classLayout('crossEntropy', input);
-    const samples = layout.outer * layout.inner;
-    const losses = perSample(input, samples);
+    const losses = perSample(input, layout);
+    const samples = losses.length;
     const lse = new Float64Array(samples);
     const w = weight === null ? null : weight.dataSync();
     getBackend().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
@@ -74,14 +72,14 @@ class SoftCrossEntropyFunction extends Function {
   static backward(ctx: Context<CeState>, g: Tensor) {
     const [input, target, lse, weight = null] = ctx.savedTensors;
     const { layout, reduction, labelSmoothing, divisor } = ctx.state;
-    const gx = ctx.needsInputGrad[0] ? tensor(perSample(input, input.numel()), { shape: input.shape }) : null;
-    const gt = ctx.needsInputGrad[1] ? tensor(perSample(target, target.numel()), { shape: target.shape }) : null;
-    const scale = sampleScale(g, reduction, divisor, layout.outer * layout.inner);
+    const gx = ctx.needsInputGrad[0] ? zerosLike(input) : null;
+    const gt = ctx.needsInputGrad[1] ? zerosLike(target) : null;
+    const scale = sampleScale(g, reduction, divisor, layout);
     getBackend().softCrossEntropyBackward(
       input.dataSync(), lse.dataSync(), target.dataSync(), weight === null ? null : weight.dataSync(), layout, labelSmoothing,
       scale, gx === null ? null : gx.storage.data, gt === null ? null : gt.storage.data,
     );
-    return [gx, gt, null, null, null];
+    return [gx, gt, null, null, null, null];
   }
 }
 
@@ -108,8 +106,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     if (ignoreIndex >= 0) {
       throw new Error(`crossEntropy: ignoreIndex (${ignoreIndex}) is not supported for class-probability targets`);
     }
-    return SoftCrossEntropyFunction.apply(input, target, weight, reduction, labelSmoothing);
+    return SoftCrossEntropy.apply(input, target, weight, reduction, labelSmoothing, layout);
   }
   checkClassTarget('crossEntropy', input, target, layout.classes, ignoreIndex);
-  return CrossEntropyFunction.apply(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+  return CrossEntropy.apply(input, target, weight, ignoreIndex, reduction, labelSmoothing, layout);
 }

@@ -1,4 +1,4 @@
-import { Context, Function, getBackend, type LossLayout, type Tensor, tensor } from '@wick/core';
+import { Context, Function, getBackend, type LossLayout, type Tensor, zerosLike } from '@wick/core';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
 
@@ -21,13 +21,12 @@ interface NllState {
  * NLL as one op: loss_s = -w[y_s] x[s, y_s]; 'mean' divides by the summed weight of the kept
  * targets. Backward writes -w[y] g / totalWeight at each target's position, zero elsewhere.
  */
-class NLLLossFunction extends Function {
+class NllLoss extends Function {
   static forward(
     ctx: Context<NllState>, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction,
+    layout: LossLayout,
   ): Tensor {
-    const layout = classLayout('nllLoss', input);
-    const samples = layout.outer * layout.inner;
-    const losses = perSample(input, samples);
+    const losses = perSample(input, layout);
     const totalWeight = getBackend().nllLossForward(input.dataSync(), classTargets(target, weight, ignoreIndex), layout, losses);
     ctx.state = { layout, reduction, ignoreIndex, totalWeight };
     ctx.saveForBackward(input, target, ...(weight === null ? [] : [weight]));
@@ -37,10 +36,10 @@ class NLLLossFunction extends Function {
   static backward(ctx: Context<NllState>, g: Tensor) {
     const [input, target, weight = null] = ctx.savedTensors;
     const { layout, reduction, ignoreIndex, totalWeight } = ctx.state;
-    const gx = tensor(perSample(input, input.numel()), { shape: input.shape });
-    const scale = sampleScale(g, reduction, totalWeight, layout.outer * layout.inner);
+    const gx = zerosLike(input);
+    const scale = sampleScale(g, reduction, totalWeight, layout);
     getBackend().nllLossBackward(classTargets(target, weight, ignoreIndex), layout, scale, gx.storage.data);
-    return [gx, null, null, null, null];
+    return [gx, null, null, null, null, null];
   }
 }
 
@@ -56,5 +55,5 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
   const layout = classLayout('nllLoss', input);
   const weight = checkWeight('nllLoss', options.weight, layout.classes);
   checkClassTarget('nllLoss', input, target, layout.classes, ignoreIndex);
-  return NLLLossFunction.apply(input, target, weight, ignoreIndex, reduction);
+  return NllLoss.apply(input, target, weight, ignoreIndex, reduction, layout);
 }

@@ -1,4 +1,4 @@
-import { full, tensor, type ClassTargets, type Storage, type Tensor } from '@wick/core';
+import { full, tensor, type ClassTargets, type LossLayout, type Storage, type Tensor } from '@wick/core';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -16,13 +16,14 @@ export function reduceLosses(losses: Storage, reduction: Reduction, divisor: num
 }
 
 /** The gradient reaching each sample's loss: g itself ('none'), g ('sum'), or g / divisor ('mean'). */
-export function sampleScale(g: Tensor, reduction: Reduction, divisor: number, samples: number): Float64Array {
+export function sampleScale(g: Tensor, reduction: Reduction, divisor: number, layout: LossLayout): Float64Array {
   if (reduction === 'none') return Float64Array.from(g.dataSync());
   const value = reduction === 'sum' ? g.item() : g.item() / divisor;
-  return new Float64Array(samples).fill(value);
+  return new Float64Array(layout.outer * layout.inner).fill(value);
 }
 
-/** Allocates per-sample storage matching the input's float type. */
-export function perSample(like: Tensor, samples: number): Storage {
+/** Per-sample loss storage of the input's float type. */
+export function perSample(like: Tensor, layout: LossLayout): Storage {
+  const samples = layout.outer * layout.inner;
   return like.dtype === 'float64' ? new Float64Array(samples) : new Float32Array(samples);
 }

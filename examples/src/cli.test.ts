@@ -1,0 +1,28 @@
+import { parseCli, UsageError } from './cli';
+
+describe('the training CLI', () => {
+  test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
+    expect(parseCli([])).toEqual({
+      epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128,
+    });
+  });
+
+  test('flags override them', () => {
+    const c = parseCli(['--epochs', '3', '--batch-size', '32', '--optimizer', 'sgd', '--loss', 'nll', '--out', 'x', '--seed', '5']);
+    expect(c).toMatchObject({ epochs: 3, batchSize: 32, optimizer: 'sgd', lr: 0.05, loss: 'nll', outDir: 'x', seed: 5 });
+    expect(parseCli(['--help'])).toBeNull();
+  });
+
+  test.each([
+    [['--epochs', '0'], "--epochs must be a positive integer, got '0'"],
+    [['--batch-size', '6.5'], "--batch-size must be a positive integer, got '6.5'"],
+    [['--lr', 'fast'], "--lr must be a positive number, got 'fast'"],
+    [['--optimizer', 'rmsprop'], "--optimizer must be one of adam, adamw, sgd, got 'rmsprop'"],
+    [['--loss', 'mse'], "--loss must be one of cross-entropy, nll, got 'mse'"],
+    [['--data', '/no/such/dir'], "--data must be a directory of IDX files, got '/no/such/dir'"],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('%j is refused', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(UsageError);
+    expect(() => parseCli(argv)).toThrow(message);
+  });
+});

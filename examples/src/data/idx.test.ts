@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseIdx, readIdxPair } from './idx';
+
+/** IDX bytes of unsigned bytes with the given shape. */
+function idx(shape: number[], data: number[], magicType = 0x08): Uint8Array {
+  const out = new Uint8Array(4 + 4 * shape.length + data.length);
+  const view = new DataView(out.buffer);
+  out[2] = magicType;
+  out[3] = shape.length;
+  shape.forEach((s, i) => view.setUint32(4 + 4 * i, s, false));
+  out.set(data, 4 + 4 * shape.length);
+  return out;
+}
+
+function dirWith(files: Record<string, Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'idx-'));
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+  return dir;
+}
+
+describe('IDX files', () => {
+  test('parses plain and gzipped files', () => {
+    const bytes = idx([2, 2, 3], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255]);
+    for (const b of [bytes, gzipSync(bytes)]) {
+      const a = parseIdx(b, 'x');
+      expect(a.shape).toEqual([2, 2, 3]);
+      expect([...a.data]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255]);
+    }
+  });
+
+  test('reads an image/label pair, scaling pixels to [0, 1]', () => {
+    const dir = dirWith({
+      'train-images-idx3-ubyte.gz': gzipSync(idx([2, 1, 2], [0, 255, 51, 102])),
+      'train-labels-idx1-ubyte': idx([2], [7, 3]),
+    });
+    const set = readIdxPair(dir, 'train');
+    expect(set.count).toBe(2);
+    expect(set.pixels).toBe(2);
+    expect([...set.images]).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
+    expect([...set.labels]).toEqual([7, 3]);
+  });
+
+  test('bad files name the file and the problem', () => {
+    expect(() => parseIdx(new Uint8Array([1, 2, 8, 1, 0, 0, 0, 0]), 'f.idx')).toThrow('f.idx: wrong magic number 0x01020801');
+    expect(() => parseIdx(idx([4], [1, 2]), 'f.idx')).toThrow('f.idx: truncated data: shape [4] needs 4 bytes, the file has 2');
+    expect(() => parseIdx(idx([1], [1], 0x0d), 'f.idx')).toThrow('IDX element type 0xd is not supported');
+    expect(() => parseIdx(new Uint8Array([0x1f, 0x8b, 1, 2]), 'f.gz')).toThrow('f.gz: not a valid gzip file');
+    const dir = dirWith({ 't10k-images-idx3-ubyte': idx([3, 1, 1], [1, 2, 3]), 't10k-labels-idx1-ubyte': idx([2], [1, 2]) });
+    expect(() => readIdxPair(dir, 't10k')).toThrow(/t10k-labels-idx1-ubyte: 2 labels do not match the 3 images of .*t10k-images-idx3-ubyte/);
+    expect(() => readIdxPair(dir, 'train')).toThrow('neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found');
+  });
+});

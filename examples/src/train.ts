@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * The main job: train an MLP on handwritten digits and write weights, metrics and curves.
+ * Run from the repository root with `pnpm train [options]`; `pnpm train --help` lists them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { save } from '@wick/nn';
+import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
+import { loadSplits } from './data';
+import { formatConfusion } from './report/confusion';
+import { curvesSvg } from './report/curves';
+import { train } from './trainer';
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join('runs', `mnist-${stamp}`);
+}
+
+function main(argv: readonly string[]): number {
+  let config: TrainConfig | null;
+  try {
+    config = parseCli(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (config === null) {
+    console.log(USAGE);
+    return 0;
+  }
+  const outDir = resolve(config.outDir ?? defaultOutDir());
+  const splits = loadSplits(config.dataDir);
+  console.log(`data: ${splits.description}`);
+  console.log(
+    `model: MLP ${splits.train.pixels}-${config.hidden}-10, ${config.optimizer} lr=${config.lr}, batch ${config.batchSize}, ` +
+      `${config.epochs} epochs, loss ${config.loss}, seed ${config.seed}`,
+  );
+
+  const bar = new SingleBar(
+    {
+      format: 'epoch {epoch} |{bar}| {value}/{total} batches | loss {loss} | {speed} samples/s',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    Presets.shades_classic,
+  );
+  const result = train(config, splits, {
+    onEpochStart: (epoch, batches) => bar.start(batches, 0, { epoch: `${epoch}/${config.epochs}`, loss: '-', speed: '-' }),
+    onStep: (batch, loss, speed) => bar.update(batch, { loss: loss.toFixed(4), speed: Math.round(speed) }),
+    onEpochEnd: (m) => {
+      bar.stop();
+      console.log(
+        `epoch ${String(m.epoch).padStart(2)}/${config.epochs}  train loss ${m.trainLoss.toFixed(4)}  ` +
+          `train acc ${(100 * m.trainAcc).toFixed(2)}%  test acc ${(100 * m.testAcc).toFixed(2)}%  ` +
+          `${m.seconds.toFixed(2)} s (${Math.round(splits.train.count / m.seconds)} samples/s)`,
+      );
+    },
+  });
+
+  mkdirSync(outDir, { recursive: true });
+  save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: `MLP ${splits.train.pixels}-${config.hidden}-10` });
+  const final = result.history[result.history.length - 1];
+  writeFileSync(
+    join(outDir, 'metrics.json'),
+    `${JSON.stringify({ config, data: splits.description, epochs: result.history, confusionMatrix: result.confusion }, null, 2)}\n`,
+  );
+  writeFileSync(join(outDir, 'curves.svg'), curvesSvg(result.history, `${splits.description}; final test accuracy ${(100 * final.testAcc).toFixed(2)}%`));
+  console.log(`\nconfusion matrix on the ${splits.test.count} held-out images (rows: true digit, columns: predicted):`);
+  console.log(formatConfusion(result.confusion));
+  console.log(`\nfinal test accuracy ${(100 * final.testAcc).toFixed(2)}%`);
+  console.log(`wrote ${join(outDir, 'model.safetensors')}, metrics.json and curves.svg`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+import type { TrainConfig } from './cli';
+import type { ImageSet, Splits } from './data';
+import { train } from './trainer';
+import { loadEmbeddedDigits } from './data/embedded';
+
+/** The first n images of a set. */
+function head(set: ImageSet, n: number): ImageSet {
+  return { images: set.images.subarray(0, n * set.pixels), labels: set.labels.subarray(0, n), count: n, pixels: set.pixels };
+}
+
+const digits = loadEmbeddedDigits();
+const small: Splits = { train: head(digits.train, 640), test: head(digits.test, 200), description: 'small' };
+const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32 };
+
+describe('training on real digits', () => {
+  test('the embedded data split is 8,000 / 2,000 with all ten digits', () => {
+    expect(digits.train.count).toBe(8000);
+    expect(digits.test.count).toBe(2000);
+    expect(new Set(digits.test.labels).size).toBe(10);
+  });
+
+  test('a short run: the loss falls and accuracy beats chance by far', () => {
+    const result = train(config, small);
+    const losses = result.stepLosses;
+    expect(losses).toHaveLength(20);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(0.6 * mean(losses.slice(0, 5)));
+    expect(result.history[1].testAcc).toBeGreaterThan(0.6);
+    expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(200);
+  });
+
+  test('the same seed gives the same loss at every step, bit for bit; another seed does not', () => {
+    const a = train({ ...config, epochs: 1 }, small).stepLosses;
+    const b = train({ ...config, epochs: 1 }, small).stepLosses;
+    expect(b).toEqual(a);
+    expect(train({ ...config, epochs: 1, seed: 2 }, small).stepLosses).not.toEqual(a);
+  });
+
+  test('LogSoftmax + NLLLoss trains exactly like CrossEntropyLoss', () => {
+    const ce = train({ ...config, epochs: 1 }, small).stepLosses;
+    const nll = train({ ...config, epochs: 1, loss: 'nll' }, small).stepLosses;
+    nll.forEach((v, i) => expect(v).toBeCloseTo(ce[i], 4));
+  });
+});
