@@ -1,3 +1,4 @@
+import { getBackend, setBackend, useBackend, type BackendName } from '@wick/core';
 import type { TrainConfig } from './cli';
 import type { ImageSet, Splits } from './data';
 import { train } from './trainer';
@@ -40,5 +41,23 @@ describe('training on real digits', () => {
     const ce = train({ ...config, epochs: 1 }, small).stepLosses;
     const nll = train({ ...config, epochs: 1, loss: 'nll' }, small).stepLosses;
     nll.forEach((v, i) => expect(v).toBeCloseTo(ce[i], 4));
+  });
+});
+
+describe('backends', () => {
+  test("the wasm backend's loss curve over the first epoch equals the plain backend's", () => {
+    const previous = getBackend();
+    const run = (backend: BackendName) => {
+      useBackend(backend);
+      return train({ ...config, epochs: 1, lr: 1e-3, hidden: 128 }, { ...small, train: digits.train }).stepLosses;
+    };
+    try {
+      const plain = run('cpu');
+      const wasm = run('wasm');
+      expect(wasm).toHaveLength(125);
+      wasm.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-4 * Math.max(1, plain[i])));
+    } finally {
+      setBackend(previous);
+    }
   });
 });

@@ -30,7 +30,8 @@ export {
 export { gather, indexSelect } from './ops/indexing';
 export { clone } from './ops/convert';
 
-export { getBackend, setBackend, cpuBackend } from './backend';
+export { getBackend, setBackend, useBackend, availableBackends, cpuBackend, createWasmBackend } from './backend';
+export type { BackendName } from './backend';
 export type {
   Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';

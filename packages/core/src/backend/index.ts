@@ -1,12 +1,17 @@
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
+import { createWasmBackend } from './wasm';
 
 export type {
   Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';
-export { cpuBackend };
+export { cpuBackend, createWasmBackend };
 
-let active: Backend = cpuBackend;
+export type BackendName = 'cpu' | 'wasm';
+
+const wasm = createWasmBackend();
+/** WebAssembly SIMD where the platform has it, else the plain TypeScript kernels. */
+let active: Backend = wasm === null ? cpuBackend : { ...cpuBackend, ...wasm };
 
 /** The backend every op dispatches to. */
 export function getBackend(): Backend {
@@ -19,4 +24,16 @@ export function getBackend(): Backend {
  */
 export function setBackend(backend: Partial<Backend> & { name: string }): void {
   active = { ...cpuBackend, ...backend };
+}
+
+/** The backends this platform can run: always 'cpu', and 'wasm' where WebAssembly SIMD works. */
+export function availableBackends(): BackendName[] {
+  return wasm === null ? ['cpu'] : ['cpu', 'wasm'];
+}
+
+/** Selects a backend by name; 'wasm' throws where WebAssembly SIMD is unavailable. */
+export function useBackend(name: BackendName): void {
+  if (name === 'cpu') setBackend(cpuBackend);
+  else if (wasm === null) throw new Error('useBackend: the wasm backend needs WebAssembly SIMD, which this platform lacks');
+  else setBackend(wasm);
 }

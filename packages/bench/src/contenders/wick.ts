@@ -1,0 +1,18 @@
+import { manualSeed, rand, randint, useBackend, type BackendName } from '@wick/core';
+import { Linear, LogSoftmax, NLLLoss, ReLU, Sequential, optim } from '@wick/nn';
+
+/** One training step of the benchmark MLP in Wick on the given backend. */
+export function wickStep(backend: BackendName): () => void {
+  manualSeed(0);
+  const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10), new LogSoftmax(1));
+  const criterion = new NLLLoss();
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = rand([64, 784]);
+  const y = randint(0, 10, [64]);
+  return () => {
+    useBackend(backend);
+    opt.zeroGrad();
+    criterion.forward(model.forward(x), y).backward();
+    opt.step();
+  };
+}

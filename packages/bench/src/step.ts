@@ -1,0 +1,68 @@
+/**
+ * One training step of an MLP 784-128-ReLU-10 with batch 64 (forward, log-softmax + NLL,
+ * backward, SGD update) in Wick on each backend, TensorFlow.js (WASM and CPU backends) and,
+ * where /usr/bin/python3 has torch, PyTorch on one thread: interleaved rounds in one run, then
+ * the median ms/step of each and its ratio to PyTorch. Also GEMM GF/s for the three layouts a
+ * training step needs.
+ */
+import { availableBackends, rand, useBackend, type BackendName, type Tensor } from '@wick/core';
+import { medianMs } from './timing';
+import { wickStep } from './contenders/wick';
+import { tfjsStep } from './contenders/tfjs';
+import { TorchStep } from './contenders/torch';
+
+const ROUNDS = 7;
+
+function gemmTable(backend: BackendName): string[] {
+  useBackend(backend);
+  const layouts: [string, Tensor, Tensor][] = [
+    ['A @ B     [64,784]x[784,128]', rand([64, 784]), rand([784, 128])],
+    ['A^T @ B   [784,64]^T x [784,128]', rand([784, 64]).t(), rand([784, 128])],
+    ['A @ B^T   [64,128]x[784,128]^T', rand([64, 128]), rand([784, 128]).t()],
+  ];
+  return layouts.map(([name, a, b]) => {
+    const [m, k] = a.shape;
+    const n = b.shape[1];
+    const ms = medianMs(() => a.matmul(b), backend === 'cpu' ? 20 : 200, 5);
+    return `  ${name.padEnd(34)} ${((2 * m * k * n) / (ms * 1e6)).toFixed(1).padStart(6)} GF/s`;
+  });
+}
+
+async function main(): Promise<void> {
+  const contenders: [string, (n: number) => Promise<number>, number][] = [];
+  for (const backend of availableBackends()) {
+    const step = wickStep(backend);
+    contenders.push([`Wick (${backend})`, async (n) => medianMs(step, n, 2), backend === 'cpu' ? 15 : 60]);
+  }
+  const tfWasm = await tfjsStep('wasm');
+  contenders.push(['TensorFlow.js 4.22 (wasm)', async (n) => medianMs(tfWasm, n, 2), 40]);
+  const tfCpu = await tfjsStep('cpu');
+  contenders.push(['TensorFlow.js 4.22 (cpu)', async (n) => medianMs(tfCpu, n, 2), 10]);
+  const torch = await TorchStep.start();
+  if (torch !== null) contenders.push([`PyTorch ${torch.version} (1 thread)`, (n) => torch.medianMs(n), 200]);
+
+  const samples = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, run, n] of contenders) (samples.get(name) as number[]).push(await run(n));
+  }
+  torch?.stop();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const results = [...samples].map(([name, xs]) => [name, median(xs)] as const);
+  const reference = results.find(([name]) => name.startsWith('PyTorch'))?.[1];
+
+  console.log('Training step, MLP 784-128-10, batch 64, SGD, log-softmax + NLL: median ms/step');
+  console.log(`${'system'.padEnd(34)} ${'ms/step'.padStart(8)}  ${reference ? 'x PyTorch' : ''}`);
+  for (const [name, ms] of results) {
+    console.log(`${name.padEnd(34)} ${ms.toFixed(3).padStart(8)}  ${reference ? `${(ms / reference).toFixed(2)}x` : ''}`);
+  }
+  if (!reference) console.log('(PyTorch not measured: /usr/bin/python3 with torch not found)');
+  for (const backend of availableBackends()) {
+    console.log(`\nGEMM on one thread, Wick ${backend} backend:`);
+    for (const line of gemmTable(backend)) console.log(line);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

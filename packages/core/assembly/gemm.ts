@@ -1,0 +1,94 @@
+// C (m x n, row-major) = A (m x k) B (k x n), elements read through strides.
+// Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
+// micro-kernel with eight f32x4 accumulators over the whole depth.
+
+@inline function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
+  const panels = (m + 3) >> 2;
+  for (let p = 0; p < panels; p++) {
+    const base = dst + <usize>(p * k * 16);
+    for (let r = 0; r < 4; r++) {
+      const i = p * 4 + r;
+      if (i < m) {
+        const row = a + <usize>(i * rs * 4);
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 4 + r) * 4), load<f32>(row + <usize>(kk * cs * 4)));
+      } else {
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 4 + r) * 4), 0);
+      }
+    }
+  }
+}
+
+@inline function packB(b: usize, k: i32, n: i32, rs: i32, cs: i32, dst: usize): void {
+  const panels = (n + 7) >> 3;
+  for (let p = 0; p < panels; p++) {
+    const base = dst + <usize>(p * k * 32);
+    for (let c = 0; c < 8; c++) {
+      const j = p * 8 + c;
+      if (j < n) {
+        const col = b + <usize>(j * cs * 4);
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 8 + c) * 4), load<f32>(col + <usize>(kk * rs * 4)));
+      } else {
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 8 + c) * 4), 0);
+      }
+    }
+  }
+}
+
+export function gemm(
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32,
+  c: usize, m: i32, k: i32, n: i32,
+  packedA: usize, packedB: usize,
+): void {
+  packA(a, m, k, aRs, aCs, packedA);
+  packB(b, k, n, bRs, bCs, packedB);
+  const mp = (m + 3) >> 2;
+  const np = (n + 7) >> 3;
+  for (let jp = 0; jp < np; jp++) {
+    const bp = packedB + <usize>(jp * k * 32);
+    for (let ip = 0; ip < mp; ip++) {
+      let ap = packedA + <usize>(ip * k * 16);
+      let bq = bp;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let kk = 0; kk < k; kk++) {
+        const b0 = v128.load(bq);
+        const b1 = v128.load(bq, 16);
+        const a0 = f32x4.splat(load<f32>(ap));
+        const a1 = f32x4.splat(load<f32>(ap, 4));
+        const a2 = f32x4.splat(load<f32>(ap, 8));
+        const a3 = f32x4.splat(load<f32>(ap, 12));
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        ap += 16;
+        bq += 32;
+      }
+      const i0 = ip * 4;
+      const j0 = jp * 8;
+      if (i0 + 4 <= m && j0 + 8 <= n) {
+        const row = c + <usize>((i0 * n + j0) * 4);
+        const stride = <usize>(n * 4);
+        v128.store(row, c00); v128.store(row, c01, 16);
+        v128.store(row + stride, c10); v128.store(row + stride, c11, 16);
+        v128.store(row + 2 * stride, c20); v128.store(row + 2 * stride, c21, 16);
+        v128.store(row + 3 * stride, c30); v128.store(row + 3 * stride, c31, 16);
+      } else {
+        // Edge tile: spill to a scratch tile, then copy the valid part.
+        const t = packedB - 128;
+        v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48);
+        v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112);
+        for (let r = 0; r < 4; r++) {
+          if (i0 + r >= m) break;
+          for (let q = 0; q < 8; q++) {
+            if (j0 + q >= n) break;
+            store<f32>(c + <usize>(((i0 + r) * n + j0 + q) * 4), load<f32>(t + <usize>((r * 8 + q) * 4)));
+          }
+        }
+      }
+    }
+  }
+}
