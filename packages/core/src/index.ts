@@ -22,7 +22,8 @@ export {
 } from './ops/elementwise';
 export { sum, mean, max, min, amax, amin, argmax, argmin, logsumexp, variance as var, std } from './ops/reduce';
 export type { VarianceOptions } from './ops/reduce';
-export { matmul, linear } from './ops/matmul';
+export { matmul } from './ops/matmul';
+export { linear } from './ops/linear';
 export { softmax, logSoftmax } from './ops/softmax';
 export {
   reshape, view, flatten, squeeze, unsqueeze, transpose, t, permute, expand, narrow, select, slice, cat, stack,

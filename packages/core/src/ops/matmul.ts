@@ -23,14 +23,19 @@ function operand(t: Tensor, batchShape: readonly number[]): MatrixOperand {
   return { data: source.storage.data, offset: source.offset, batchStrides, transposed };
 }
 
+/** The batched product of tensors of rank >= 2 through the backend's GEMM, outside autograd. */
+export function product(a: Tensor, b: Tensor): Tensor {
+  const [m, k, n] = [a.shape[a.ndim - 2], a.shape[a.ndim - 1], b.shape[b.ndim - 1]];
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = empty([...batch, m, n], a.dtype);
+  getBackend().matmul(operand(a, batch), operand(b, batch), out.storage.data, batch, m, k, n);
+  return out;
+}
+
 class Matmul extends Function {
   static forward(ctx: Context, a: Tensor, b: Tensor): Tensor {
     ctx.saveForBackward(a, b);
-    const [m, k, n] = [a.shape[a.ndim - 2], a.shape[a.ndim - 1], b.shape[b.ndim - 1]];
-    const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-    const out = empty([...batch, m, n], a.dtype);
-    getBackend().matmul(operand(a, batch), operand(b, batch), out.storage.data, batch, m, k, n);
-    return out;
+    return product(a, b);
   }
   // C = AB: dA = dC B^T, dB = A^T dC, summed over broadcast batch dims.
   static backward(ctx: Context, g: Tensor) {
@@ -63,14 +68,4 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) out = out.squeeze(-1);
   if (a.ndim === 1) out = out.squeeze(a.ndim === 1 && b.ndim === 1 ? 0 : -2);
   return out;
-}
-
-/** y = x W^T + b, as torch.nn.functional.linear; W is (out, in), read transposed in place. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${formatShape(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new Error(`linear: input of shape ${formatShape(x.shape)} does not end in in_features = ${weight.shape[1]} of weight ${formatShape(weight.shape)}`);
-  }
-  const y = matmul(x, weight.t());
-  return bias === undefined || bias === null ? y : y.add(bias);
 }

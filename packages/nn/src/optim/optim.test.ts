@@ -1,4 +1,4 @@
-import { noGrad, tensor, testing, zeros, type Tensor } from '@wick/core';
+import { availableBackends, getBackend, noGrad, setBackend, tensor, testing, useBackend, zeros, type Tensor } from '@wick/core';
 import golden from '../../golden/optim.json';
 import { Linear } from '../modules/linear';
 import { Adam, AdamW } from './adam';
@@ -24,14 +24,21 @@ function make(c: OptimCase, params: Tensor[]): Optimizer<{ lr: number }> {
   return new AdamW(input, options);
 }
 
-describe('optimizers follow PyTorch step by step', () => {
-  test.each((golden.optimizers as OptimCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const params = c.init.map((e) => testing.decodeTensor(e).requiresGrad_());
-    const opt = make(c, params);
-    c.grads.forEach((stepGrads, step) => {
-      params.forEach((p, i) => (p.grad = testing.decodeTensor(stepGrads[i])));
-      opt.step();
-      params.forEach((p, i) => testing.assertClose(p, testing.decodeTensor(c.history[step][i]), { rtol: 1e-5, atol: 1e-6 }));
+// The updates run on each backend this platform has.
+describe.each(availableBackends())('%s backend', (backend) => {
+  const previous = getBackend();
+  beforeAll(() => useBackend(backend));
+  afterAll(() => setBackend(previous));
+
+  describe('optimizers follow PyTorch step by step', () => {
+    test.each((golden.optimizers as OptimCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      const params = c.init.map((e) => testing.decodeTensor(e).requiresGrad_());
+      const opt = make(c, params);
+      c.grads.forEach((stepGrads, step) => {
+        params.forEach((p, i) => (p.grad = testing.decodeTensor(stepGrads[i])));
+        opt.step();
+        params.forEach((p, i) => testing.assertClose(p, testing.decodeTensor(c.history[step][i]), { rtol: 1e-5, atol: 1e-6 }));
+      });
     });
   });
 });

@@ -1,10 +1,27 @@
 import type { Strided } from '../backend';
 import { forEachRow } from './strided';
 
+/** Whether strides lay `shape` out densely in row-major order. */
+function isDense(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
 export function copy(src: Strided, dst: Strided, shape: readonly number[]): void {
   const s = src.data;
   const d = dst.data;
   const toBool = d instanceof Uint8Array && !(s instanceof Uint8Array);
+  if (!toBool && isDense(shape, src.strides) && isDense(shape, dst.strides)) {
+    // A dense block: one native copy (TypedArray.set converts between number types).
+    let n = 1;
+    for (const size of shape) n *= size;
+    d.set(s.subarray(src.offset, src.offset + n), dst.offset);
+    return;
+  }
   forEachRow(shape, [src.strides, dst.strides], [src.offset, dst.offset], (off, _i, len, st) => {
     let si = off[0];
     let di = off[1];

@@ -8,6 +8,10 @@ import type { AdamHyper, SGDHyper } from '../backend';
  */
 export function sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, h: SGDHyper): void {
   const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = h;
+  if (momentumBuffer === null && weightDecay === 0) {
+    for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
+    return;
+  }
   for (let i = 0; i < param.length; i++) {
     let g = grad[i];
     if (weightDecay !== 0) g += weightDecay * param[i];

@@ -1,9 +1,10 @@
 import type { Storage } from '../../dtype';
-import type { Backend, MatrixOperand } from '../backend';
+import type { AdamHyper, Backend, MatrixOperand, SGDHyper } from '../backend';
 import { cpuBackend } from '../cpu';
-import { GEMM_WASM_BASE64 } from './gemmModule';
+import { KERNELS_WASM_BASE64 } from './kernelsModule';
 
-interface GemmExports {
+/** The exports of packages/core/assembly (pointers are byte offsets into memory). */
+interface KernelExports {
   memory: WebAssembly.Memory;
   gemm(
     a: number, aRowStride: number, aColStride: number,
@@ -11,9 +12,17 @@ interface GemmExports {
     c: number, m: number, k: number, n: number,
     packedA: number, packedB: number,
   ): void;
+  sgd(
+    p: number, g: number, buf: number, n: number,
+    lr: number, momentum: number, dampening: number, nesterov: number, weightDecay: number, firstStep: number,
+  ): void;
+  adam(
+    p: number, g: number, m: number, v: number, vmax: number, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
+  ): void;
 }
 
-/** Where our buffers start: the module itself keeps no data, page 0 is left to it anyway. */
+/** Where our buffers start: page 0 is left to the module. */
 const HEAP_BASE = 65536;
 const PAGE = 65536;
 
@@ -24,25 +33,41 @@ function decode(base64: string): Uint8Array {
 }
 
 /**
- * The WebAssembly SIMD GEMM (packed 4x8 micro-kernel, see packages/core/assembly/gemm.ts).
- * Operands are copied into the module's memory per call: a memcpy of the inputs costs a few
- * microseconds against hundreds for the product, so tensors keep ordinary JS storage.
+ * Runs float32 kernels in WebAssembly SIMD. Operands are copied into the module's memory per
+ * call: a memcpy costs microseconds against the hundreds the kernels save, so tensors keep
+ * ordinary JS storage. Anything not float32 goes to the plain kernels.
  */
-class WasmGemm {
+class WasmKernels {
   private heap: Float32Array;
 
-  constructor(private readonly exports: GemmExports) {
-    this.heap = new Float32Array(exports.memory.buffer);
+  constructor(private readonly k: KernelExports) {
+    this.heap = new Float32Array(k.memory.buffer);
   }
 
-  /** Grows memory to hold `bytes` past HEAP_BASE; growing detaches old views, so refresh ours. */
-  private reserve(bytes: number): void {
-    const needed = HEAP_BASE + bytes;
-    const memory = this.exports.memory;
-    if (memory.buffer.byteLength < needed) {
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
-    }
+  /**
+   * Lays out buffers of the given byte sizes from HEAP_BASE (16-byte aligned, `gap` bytes
+   * before each) and returns their pointers, growing memory as needed. Growing detaches old
+   * views, so the heap view is refreshed.
+   */
+  private layout(sizes: readonly number[], gap = 0): number[] {
+    let at = HEAP_BASE;
+    const pointers = sizes.map((size) => {
+      const p = at + gap;
+      at = p + align(size);
+      return p;
+    });
+    const memory = this.k.memory;
+    if (memory.buffer.byteLength < at) memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
     if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    return pointers;
+  }
+
+  private put(data: Storage, from: number, count: number, pointer: number): void {
+    this.heap.set(data.subarray(from, from + count), pointer / 4);
+  }
+
+  private take(pointer: number, count: number, into: Storage, at = 0): void {
+    into.set(this.heap.subarray(pointer / 4, pointer / 4 + count), at);
   }
 
   matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, batchShape: readonly number[], m: number, k: number, n: number): void {
@@ -50,14 +75,11 @@ class WasmGemm {
       cpuBackend.matmul(a, b, out, batchShape, m, k, n);
       return;
     }
-    const aPtr = HEAP_BASE;
-    const bPtr = aPtr + align(m * k * 4);
-    const cPtr = bPtr + align(k * n * 4);
-    const packedA = cPtr + align(m * n * 4);
-    // 128 bytes before packed B hold the edge tile the kernel spills.
-    const packedB = packedA + align(Math.ceil(m / 4) * 4 * k * 4) + 128;
-    this.reserve(packedB - HEAP_BASE + Math.ceil(n / 8) * 8 * k * 4);
-    const heap = this.heap;
+    // The kernel spills edge tiles to the 128 bytes before each buffer, hence the gap.
+    const [aPtr, bPtr, cPtr, packedA, packedB] = this.layout(
+      [m * k * 4, k * n * 4, m * n * 4, Math.ceil(m / 4) * 4 * k * 4, Math.ceil(n / 8) * 8 * k * 4],
+      128,
+    );
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
     let batches = 1;
@@ -66,10 +88,10 @@ class WasmGemm {
     let ao = a.offset;
     let bo = b.offset;
     for (let t = 0; t < batches; t++) {
-      heap.set(a.data.subarray(ao, ao + m * k), aPtr / 4);
-      heap.set(b.data.subarray(bo, bo + k * n), bPtr / 4);
-      this.exports.gemm(aPtr, aRs, aCs, bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB);
-      out.set(heap.subarray(cPtr / 4, cPtr / 4 + m * n), t * m * n);
+      this.put(a.data, ao, m * k, aPtr);
+      this.put(b.data, bo, k * n, bPtr);
+      this.k.gemm(aPtr, aRs, aCs, bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB);
+      this.take(cPtr, m * n, out, t * m * n);
       for (let d = batchShape.length - 1; d >= 0; d--) {
         counter[d]++;
         ao += a.batchStrides[d];
@@ -81,24 +103,63 @@ class WasmGemm {
       }
     }
   }
+
+  sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, h: SGDHyper): void {
+    const all = [param, grad, ...(momentumBuffer === null ? [] : [momentumBuffer])];
+    if (!all.every((s) => s instanceof Float32Array)) {
+      cpuBackend.sgdStep(param, grad, momentumBuffer, h);
+      return;
+    }
+    const n = param.length;
+    const [p, g, buf] = this.layout(all.map(() => n * 4));
+    all.forEach((s, i) => this.put(s, 0, n, [p, g, buf][i]));
+    const b = momentumBuffer === null ? 0 : buf;
+    this.k.sgd(p, g, b, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0);
+    this.take(p, n, param);
+    if (momentumBuffer !== null) this.take(buf, n, momentumBuffer);
+  }
+
+  adamStep(param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, h: AdamHyper): void {
+    const all = [param, grad, expAvg, expAvgSq, ...(maxExpAvgSq === null ? [] : [maxExpAvgSq])];
+    if (!all.every((s) => s instanceof Float32Array)) {
+      cpuBackend.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+      return;
+    }
+    const n = param.length;
+    const pointers = this.layout(all.map(() => n * 4));
+    all.forEach((s, i) => this.put(s, 0, n, pointers[i]));
+    const [p, g, m, v, vmax = 0] = pointers;
+    const stepSize = h.lr / (1 - Math.pow(h.beta1, h.step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(h.beta2, h.step));
+    this.k.adam(p, g, m, v, vmax, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupledWeightDecay ? 1 : 0, stepSize, bc2Sqrt);
+    [param, null, expAvg, expAvgSq, maxExpAvgSq].forEach((s, i) => {
+      if (s !== null) this.take(pointers[i], n, s);
+    });
+  }
 }
 
 /**
- * A backend whose GEMM runs in WebAssembly SIMD (float32; other dtypes and every other kernel
- * fall back to the plain ones), or null where WebAssembly SIMD is unavailable. The module is
- * 1.2 KB, small enough to compile synchronously in Node and on a browser's main thread.
+ * A backend whose GEMM and optimizer updates run in WebAssembly SIMD (float32; other dtypes and
+ * every other kernel fall back to the plain ones), or null where WebAssembly SIMD is missing.
+ * The module is about 2 KB, small enough to compile synchronously in Node and on a browser's
+ * main thread.
  */
 export function createWasmBackend(): (Partial<Backend> & { name: string }) | null {
   if (typeof WebAssembly !== 'object') return null;
-  const bytes = decode(GEMM_WASM_BASE64);
+  const bytes = decode(KERNELS_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return null;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {
       abort: () => {
-        throw new Error('wasm gemm: abort');
+        throw new Error('wasm kernels: abort');
       },
     },
   });
-  const gemm = new WasmGemm(instance.exports as unknown as GemmExports);
-  return { name: 'wasm', matmul: (a, b, out, batchShape, m, k, n) => gemm.matmul(a, b, out, batchShape, m, k, n) };
+  const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
+  return {
+    name: 'wasm',
+    matmul: (a, b, out, batchShape, m, k, n) => kernels.matmul(a, b, out, batchShape, m, k, n),
+    sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
+    adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
+  };
 }

@@ -1,0 +1,54 @@
+import { getBackend } from '../backend';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { formatShape } from '../shape';
+import { Tensor } from '../tensor/tensor';
+import { product } from './matmul';
+import { around, broadcastView, empty, requireFloat } from './util';
+
+/**
+ * y = x W^T + b as one op over x flattened to (N, in). Backward takes each gradient straight
+ * from a GEMM in the layout it is stored in:
+ *   dx = dy W,  dW = dy^T x  (out x in, like W: no transpose to copy),  db = sum over rows of dy.
+ */
+class Linear extends Function {
+  static forward(ctx: Context, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+    const rows = x.reshape([-1, weight.shape[1]]);
+    const y = product(rows, weight.t());
+    if (bias !== null) {
+      // Add the bias row by row, in place: y is fresh and read only at the index it writes.
+      getBackend().binary('add', y.strided(), broadcastView(bias, y.shape), y.shape, y.storage.data);
+    }
+    ctx.saveForBackward(rows, weight);
+    return y.reshape([...x.shape.slice(0, -1), weight.shape[0]]);
+  }
+
+  static backward(ctx: Context, g: Tensor) {
+    const [rows, weight] = ctx.savedTensors;
+    const g2 = g.reshape([-1, weight.shape[0]]);
+    const gx = ctx.needsInputGrad[0] ? product(g2, weight).reshape([...g.shape.slice(0, -1), weight.shape[1]]) : null;
+    const gw = ctx.needsInputGrad[1] ? product(g2.t(), rows) : null;
+    let gb: Tensor | null = null;
+    if (ctx.needsInputGrad[2]) {
+      gb = empty([weight.shape[0]], g.dtype);
+      const [outer, size, inner] = around(g2.shape, 0);
+      getBackend().reduce('sum', g2.dataSync(), outer, size, inner, gb.storage.data);
+    }
+    return [gx, gw, gb];
+  }
+}
+
+/** y = x W^T + b, as torch.nn.functional.linear; W is (out, in), read transposed in place. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  requireFloat('linear', x, weight);
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${formatShape(weight.shape)}`);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new Error(`linear: input of shape ${formatShape(x.shape)} does not end in in_features = ${weight.shape[1]} of weight ${formatShape(weight.shape)}`);
+  }
+  if (x.dtype !== weight.dtype) throw new Error(`linear: input is ${x.dtype} but weight is ${weight.dtype}`);
+  const b = bias ?? null;
+  if (b !== null && (b.ndim !== 1 || b.shape[0] !== weight.shape[0])) {
+    throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${formatShape(b.shape)}`);
+  }
+  return Linear.apply(x, weight, b);
+}
