@@ -14,6 +14,7 @@ export interface TrainConfig {
   outDir?: string;
   loss: LossName;
   hidden: number;
+  threads: number;
 }
 
 export const USAGE = `Train a 784-128-10 MLP on handwritten digits with Wick.
@@ -34,6 +35,7 @@ Options:
   --loss NAME        cross-entropy (CrossEntropyLoss on logits) or nll
                      (LogSoftmax + NLLLoss) (default cross-entropy)
   --hidden N         hidden units (default 128)
+  --threads N        threads for large matrix products: 1, or 2 in Node (default 1)
   -h, --help         show this help`;
 
 /** A bad command line: the message is shown with the usage. */
@@ -70,6 +72,7 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
         out: { type: 'string' },
         loss: { type: 'string' },
         hidden: { type: 'string' },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -102,5 +105,6 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
     outDir: v.out,
     loss: oneOf('loss', v.loss, ['cross-entropy', 'nll'] as const, 'cross-entropy'),
     hidden: positiveInteger('hidden', v.hidden, 128),
+    threads: positiveInteger('threads', v.threads, 1),
   };
 }

@@ -11,7 +11,7 @@ function head(set: ImageSet, n: number): ImageSet {
 
 const digits = loadEmbeddedDigits();
 const small: Splits = { train: head(digits.train, 640), test: head(digits.test, 200), description: 'small' };
-const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32 };
+const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1 };
 
 describe('training on real digits', () => {
   test('the embedded data split is 8,000 / 2,000 with all ten digits', () => {

@@ -5,7 +5,7 @@
  * the median ms/step of each and its ratio to PyTorch. Also GEMM GF/s for the three layouts a
  * training step needs.
  */
-import { availableBackends, rand, useBackend, type BackendName, type Tensor } from '@wick/core';
+import { availableBackends, createWasmBackend, rand, setNumThreads, useBackend, type BackendName, type Tensor } from '@wick/core';
 import { medianMs } from './timing';
 import { wickStep } from './contenders/wick';
 import { tfjsStep } from './contenders/tfjs';
@@ -13,8 +13,13 @@ import { TorchStep } from './contenders/torch';
 
 const ROUNDS = 7;
 
-function gemmTable(backend: BackendName): string[] {
+function maxThreads(): number {
+  return createWasmBackend()?.maxThreads() ?? 1;
+}
+
+function gemmTable(backend: BackendName, threads: number): string[] {
   useBackend(backend);
+  setNumThreads(threads);
   const layouts: [string, Tensor, Tensor][] = [
     ['A @ B     [64,784]x[784,128]', rand([64, 784]), rand([784, 128])],
     ['A^T @ B   [784,64]^T x [784,128]', rand([784, 64]).t(), rand([784, 128])],
@@ -33,6 +38,10 @@ async function main(): Promise<void> {
   for (const backend of availableBackends()) {
     const step = wickStep(backend);
     contenders.push([`Wick (${backend})`, async (n) => medianMs(step, n, 2), backend === 'cpu' ? 15 : 60]);
+  }
+  if (availableBackends().includes('wasm') && maxThreads() > 1) {
+    const step = wickStep('wasm', 2);
+    contenders.push(['Wick (wasm, 2 threads)', async (n) => medianMs(step, n, 2), 60]);
   }
   const tfWasm = await tfjsStep('wasm');
   contenders.push(['TensorFlow.js 4.22 (wasm)', async (n) => medianMs(tfWasm, n, 2), 40]);
@@ -58,7 +67,11 @@ async function main(): Promise<void> {
   if (!reference) console.log('(PyTorch not measured: /usr/bin/python3 with torch not found)');
   for (const backend of availableBackends()) {
     console.log(`\nGEMM on one thread, Wick ${backend} backend:`);
-    for (const line of gemmTable(backend)) console.log(line);
+    for (const line of gemmTable(backend, 1)) console.log(line);
+  }
+  if (availableBackends().includes('wasm') && maxThreads() > 1) {
+    console.log('\nGEMM on two threads, Wick wasm backend:');
+    for (const line of gemmTable('wasm', 2)) console.log(line);
   }
 }
 

@@ -1,8 +1,9 @@
 // C (m x n, row-major) = A (m x k) B (k x n), elements read through strides.
 // Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
-// micro-kernel with eight f32x4 accumulators over the whole depth.
+// micro-kernel with eight f32x4 accumulators over the whole depth. The work splits by B's
+// column panels: gemmPanels does panels [p0, p1), so two threads can share one product.
 
-@inline function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
+export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
   const panels = (m + 3) >> 2;
   for (let p = 0; p < panels; p++) {
     const base = dst + <usize>(p * k * 16);
@@ -18,9 +19,8 @@
   }
 }
 
-@inline function packB(b: usize, k: i32, n: i32, rs: i32, cs: i32, dst: usize): void {
-  const panels = (n + 7) >> 3;
-  for (let p = 0; p < panels; p++) {
+function packB(b: usize, k: i32, n: i32, rs: i32, cs: i32, dst: usize, p0: i32, p1: i32): void {
+  for (let p = p0; p < p1; p++) {
     const base = dst + <usize>(p * k * 32);
     for (let c = 0; c < 8; c++) {
       const j = p * 8 + c;
@@ -34,17 +34,15 @@
   }
 }
 
-export function gemm(
-  a: usize, aRs: i32, aCs: i32,
+/** Packs B's column panels [p0, p1) and computes those columns of C, given packed A. */
+export function gemmPanels(
   b: usize, bRs: i32, bCs: i32,
   c: usize, m: i32, k: i32, n: i32,
-  packedA: usize, packedB: usize,
+  packedA: usize, packedB: usize, p0: i32, p1: i32, scratch: usize,
 ): void {
-  packA(a, m, k, aRs, aCs, packedA);
-  packB(b, k, n, bRs, bCs, packedB);
+  packB(b, k, n, bRs, bCs, packedB, p0, p1);
   const mp = (m + 3) >> 2;
-  const np = (n + 7) >> 3;
-  for (let jp = 0; jp < np; jp++) {
+  for (let jp = p0; jp < p1; jp++) {
     const bp = packedB + <usize>(jp * k * 32);
     for (let ip = 0; ip < mp; ip++) {
       let ap = packedA + <usize>(ip * k * 16);
@@ -77,8 +75,8 @@ export function gemm(
         v128.store(row + 2 * stride, c20); v128.store(row + 2 * stride, c21, 16);
         v128.store(row + 3 * stride, c30); v128.store(row + 3 * stride, c31, 16);
       } else {
-        // Edge tile: spill to a scratch tile, then copy the valid part.
-        const t = packedB - 128;
+        // Edge tile: spill to the caller's 128-byte scratch tile, then copy the valid part.
+        const t = scratch;
         v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48);
         v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112);
         for (let r = 0; r < 4; r++) {
@@ -91,4 +89,15 @@ export function gemm(
       }
     }
   }
+}
+
+/** The whole product on one thread; the 128 bytes before packedB are its scratch tile. */
+export function gemm(
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32,
+  c: usize, m: i32, k: i32, n: i32,
+  packedA: usize, packedB: usize,
+): void {
+  packA(a, m, k, aRs, aCs, packedA);
+  gemmPanels(b, bRs, bCs, c, m, k, n, packedA, packedB, 0, (n + 7) >> 3, packedB - 128);
 }

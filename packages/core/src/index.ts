@@ -31,8 +31,10 @@ export {
 export { gather, indexSelect } from './ops/indexing';
 export { clone } from './ops/convert';
 
-export { getBackend, setBackend, useBackend, availableBackends, cpuBackend, createWasmBackend } from './backend';
-export type { BackendName } from './backend';
+export {
+  getBackend, setBackend, useBackend, availableBackends, cpuBackend, createWasmBackend, setNumThreads, getNumThreads,
+} from './backend';
+export type { BackendName, WasmBackend } from './backend';
 export type {
   Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';

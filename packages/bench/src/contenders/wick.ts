@@ -1,8 +1,8 @@
-import { manualSeed, rand, randint, useBackend, type BackendName } from '@wick/core';
+import { manualSeed, rand, randint, setNumThreads, useBackend, type BackendName } from '@wick/core';
 import { Linear, LogSoftmax, NLLLoss, ReLU, Sequential, optim } from '@wick/nn';
 
-/** One training step of the benchmark MLP in Wick on the given backend. */
-export function wickStep(backend: BackendName): () => void {
+/** One training step of the benchmark MLP in Wick on the given backend and thread count. */
+export function wickStep(backend: BackendName, threads = 1): () => void {
   manualSeed(0);
   const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10), new LogSoftmax(1));
   const criterion = new NLLLoss();
@@ -11,6 +11,7 @@ export function wickStep(backend: BackendName): () => void {
   const y = randint(0, 10, [64]);
   return () => {
     useBackend(backend);
+    setNumThreads(threads);
     opt.zeroGrad();
     criterion.forward(model.forward(x), y).backward();
     opt.step();

@@ -6,6 +6,7 @@ export type {
   Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';
 export { cpuBackend, createWasmBackend };
+export type { WasmBackend } from './wasm';
 
 export type BackendName = 'cpu' | 'wasm';
 
@@ -29,6 +30,19 @@ export function setBackend(backend: Partial<Backend> & { name: string }): void {
 /** The backends this platform can run: always 'cpu', and 'wasm' where WebAssembly SIMD works. */
 export function availableBackends(): BackendName[] {
   return wasm === null ? ['cpu'] : ['cpu', 'wasm'];
+}
+
+/**
+ * How many threads kernels may use, as torch.set_num_threads: the wasm GEMM splits large
+ * products over 2 where Node's worker threads are available; elsewhere this stays 1.
+ */
+export function setNumThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: expected a positive integer, got ${threads}`);
+  wasm?.setThreads(threads);
+}
+
+export function getNumThreads(): number {
+  return wasm?.getThreads() ?? 1;
 }
 
 /** Selects a backend by name; 'wasm' throws where WebAssembly SIMD is unavailable. */

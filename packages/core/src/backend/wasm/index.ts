@@ -1,16 +1,17 @@
 import type { Storage } from '../../dtype';
 import type { AdamHyper, Backend, MatrixOperand, SGDHyper } from '../backend';
 import { cpuBackend } from '../cpu';
-import { KERNELS_WASM_BASE64 } from './kernelsModule';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
+import { GemmWorker } from './threads';
 
 /** The exports of packages/core/assembly (pointers are byte offsets into memory). */
 interface KernelExports {
-  memory: WebAssembly.Memory;
-  gemm(
-    a: number, aRowStride: number, aColStride: number,
+  memory?: WebAssembly.Memory;
+  packA(a: number, m: number, k: number, rowStride: number, colStride: number, packedA: number): void;
+  gemmPanels(
     b: number, bRowStride: number, bColStride: number,
     c: number, m: number, k: number, n: number,
-    packedA: number, packedB: number,
+    packedA: number, packedB: number, panelStart: number, panelEnd: number, scratch: number,
   ): void;
   sgd(
     p: number, g: number, buf: number, n: number,
@@ -22,9 +23,11 @@ interface KernelExports {
   ): void;
 }
 
-/** Where our buffers start: page 0 is left to the module. */
+/** Where our buffers start: page 0 is left to the module (and the threads' control block). */
 const HEAP_BASE = 65536;
 const PAGE = 65536;
+/** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
+const THREAD_MIN_WORK = 1 << 20;
 
 const align = (bytes: number) => (bytes + 15) & ~15;
 
@@ -33,41 +36,66 @@ function decode(base64: string): Uint8Array {
 }
 
 /**
- * Runs float32 kernels in WebAssembly SIMD. Operands are copied into the module's memory per
- * call: a memcpy costs microseconds against the hundreds the kernels save, so tensors keep
- * ordinary JS storage. Anything not float32 goes to the plain kernels.
+ * An instance of the kernels and its memory, with buffers laid out per call from HEAP_BASE.
+ * Operands are copied in and results out: a memcpy costs microseconds against the hundreds the
+ * kernels save, so tensors keep ordinary JS storage.
  */
-class WasmKernels {
+class Arena {
   private heap: Float32Array;
 
-  constructor(private readonly k: KernelExports) {
-    this.heap = new Float32Array(k.memory.buffer);
+  constructor(
+    readonly kernels: KernelExports,
+    private readonly memory: WebAssembly.Memory,
+  ) {
+    this.heap = new Float32Array(memory.buffer);
   }
 
-  /**
-   * Lays out buffers of the given byte sizes from HEAP_BASE (16-byte aligned, `gap` bytes
-   * before each) and returns their pointers, growing memory as needed. Growing detaches old
-   * views, so the heap view is refreshed.
-   */
-  private layout(sizes: readonly number[], gap = 0): number[] {
+  /** Pointers to buffers of the given byte sizes (16-byte aligned), growing memory as needed. */
+  layout(sizes: readonly number[]): number[] {
     let at = HEAP_BASE;
     const pointers = sizes.map((size) => {
-      const p = at + gap;
-      at = p + align(size);
+      const p = at;
+      at += align(size);
       return p;
     });
-    const memory = this.k.memory;
-    if (memory.buffer.byteLength < at) memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
-    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    if (this.memory.buffer.byteLength < at) this.memory.grow(Math.ceil((at - this.memory.buffer.byteLength) / PAGE));
+    // Growing replaces the buffer (and detaches it, unless shared): refresh the view.
+    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
     return pointers;
   }
 
-  private put(data: Storage, from: number, count: number, pointer: number): void {
+  put(data: Storage, from: number, count: number, pointer: number): void {
     this.heap.set(data.subarray(from, from + count), pointer / 4);
   }
 
-  private take(pointer: number, count: number, into: Storage, at = 0): void {
+  take(pointer: number, count: number, into: Storage, at = 0): void {
     into.set(this.heap.subarray(pointer / 4, pointer / 4 + count), at);
+  }
+}
+
+/** A shared-memory arena and the worker that computes half of each large GEMM in it. */
+interface Threaded {
+  arena: Arena;
+  worker: GemmWorker;
+}
+
+/**
+ * Float32 kernels in WebAssembly SIMD; anything else goes to the plain kernels. Large GEMMs can
+ * be split over two threads (see threads.ts) in a shared-memory instance; everything else runs
+ * in a private one, whose copies are cheaper.
+ */
+class WasmKernels {
+  /** 1, or 2 to split large products with a worker thread. */
+  threads = 1;
+  private threaded: Threaded | null = null;
+
+  constructor(
+    private readonly local: Arena,
+    private readonly startThreads: (() => Threaded | null) | null,
+  ) {}
+
+  get canThread(): boolean {
+    return this.startThreads !== null;
   }
 
   matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, batchShape: readonly number[], m: number, k: number, n: number): void {
@@ -75,23 +103,38 @@ class WasmKernels {
       cpuBackend.matmul(a, b, out, batchShape, m, k, n);
       return;
     }
-    // The kernel spills edge tiles to the 128 bytes before each buffer, hence the gap.
-    const [aPtr, bPtr, cPtr, packedA, packedB] = this.layout(
-      [m * k * 4, k * n * 4, m * n * 4, Math.ceil(m / 4) * 4 * k * 4, Math.ceil(n / 8) * 8 * k * 4],
-      128,
-    );
+    const panels = Math.ceil(n / 8);
+    if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
+    const split = this.threads > 1 && this.threaded !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
+    const arena = split && this.threaded !== null ? this.threaded.arena : this.local;
+    const worker = split && this.threaded !== null ? this.threaded.worker : null;
+    const packedASize = Math.ceil(m / 4) * 4 * k * 4;
+    // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
+    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2] = arena.layout([
+      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, panels * 8 * k * 4, 128, 128,
+    ]);
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
+    const half = panels >> 1;
+    const kernels = arena.kernels;
     let batches = 1;
     for (const s of batchShape) batches *= s;
     const counter = new Array<number>(batchShape.length).fill(0);
     let ao = a.offset;
     let bo = b.offset;
     for (let t = 0; t < batches; t++) {
-      this.put(a.data, ao, m * k, aPtr);
-      this.put(b.data, bo, k * n, bPtr);
-      this.k.gemm(aPtr, aRs, aCs, bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB);
-      this.take(cPtr, m * n, out, t * m * n);
+      arena.put(a.data, ao, m * k, aPtr);
+      arena.put(b.data, bo, k * n, bPtr);
+      if (worker === null) {
+        kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmPanels(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, 0, panels, scratch);
+      } else {
+        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, cPtr, m, k, n, packedA2, packedB, half, panels, scratch2]);
+        kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmPanels(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, 0, half, scratch);
+        worker.finish();
+      }
+      arena.take(cPtr, m * n, out, t * m * n);
       for (let d = batchShape.length - 1; d >= 0; d--) {
         counter[d]++;
         ao += a.batchStrides[d];
@@ -111,12 +154,13 @@ class WasmKernels {
       return;
     }
     const n = param.length;
-    const [p, g, buf] = this.layout(all.map(() => n * 4));
-    all.forEach((s, i) => this.put(s, 0, n, [p, g, buf][i]));
-    const b = momentumBuffer === null ? 0 : buf;
-    this.k.sgd(p, g, b, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0);
-    this.take(p, n, param);
-    if (momentumBuffer !== null) this.take(buf, n, momentumBuffer);
+    const arena = this.local;
+    const pointers = arena.layout(all.map(() => n * 4));
+    all.forEach((s, i) => arena.put(s, 0, n, pointers[i]));
+    const [p, g, buf = 0] = pointers;
+    arena.kernels.sgd(p, g, buf, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0);
+    arena.take(p, n, param);
+    if (momentumBuffer !== null) arena.take(buf, n, momentumBuffer);
   }
 
   adamStep(param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, h: AdamHyper): void {
@@ -126,16 +170,45 @@ class WasmKernels {
       return;
     }
     const n = param.length;
-    const pointers = this.layout(all.map(() => n * 4));
-    all.forEach((s, i) => this.put(s, 0, n, pointers[i]));
+    const arena = this.local;
+    const pointers = arena.layout(all.map(() => n * 4));
+    all.forEach((s, i) => arena.put(s, 0, n, pointers[i]));
     const [p, g, m, v, vmax = 0] = pointers;
     const stepSize = h.lr / (1 - Math.pow(h.beta1, h.step));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(h.beta2, h.step));
-    this.k.adam(p, g, m, v, vmax, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupledWeightDecay ? 1 : 0, stepSize, bc2Sqrt);
+    arena.kernels.adam(p, g, m, v, vmax, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupledWeightDecay ? 1 : 0, stepSize, bc2Sqrt);
     [param, null, expAvg, expAvgSq, maxExpAvgSq].forEach((s, i) => {
-      if (s !== null) this.take(pointers[i], n, s);
+      if (s !== null) arena.take(pointers[i], n, s);
     });
   }
+}
+
+export interface WasmBackend extends Partial<Backend> {
+  name: string;
+  /** Threads the GEMM may use: 1, or 2 where worker threads and shared memory exist (Node). */
+  setThreads(threads: number): void;
+  getThreads(): number;
+  maxThreads(): number;
+}
+
+function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): KernelExports {
+  const env: Record<string, unknown> = {
+    abort: () => {
+      throw new Error('wasm kernels: abort');
+    },
+  };
+  if (memory !== undefined) env.memory = memory;
+  return new WebAssembly.Instance(module, { env }).exports as unknown as KernelExports;
+}
+
+/** The shared-memory instance and its worker, where Node's threads and SharedArrayBuffer exist. */
+function startThreads(): Threaded | null {
+  const bytes = decode(KERNELS_SHARED_WASM_BASE64);
+  if (!WebAssembly.validate(bytes)) return null;
+  const module = new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true });
+  const worker = GemmWorker.start(module, memory);
+  return worker === null ? null : { arena: new Arena(instantiate(module, memory), memory), worker };
 }
 
 /**
@@ -144,22 +217,23 @@ class WasmKernels {
  * The module is about 2 KB, small enough to compile synchronously in Node and on a browser's
  * main thread.
  */
-export function createWasmBackend(): (Partial<Backend> & { name: string }) | null {
+export function createWasmBackend(): WasmBackend | null {
   if (typeof WebAssembly !== 'object') return null;
   const bytes = decode(KERNELS_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: {
-      abort: () => {
-        throw new Error('wasm kernels: abort');
-      },
-    },
-  });
-  const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
+  const exports = instantiate(new WebAssembly.Module(bytes));
+  const threadable = typeof SharedArrayBuffer === 'function' && typeof process === 'object' && typeof process.versions?.node === 'string';
+  const kernels = new WasmKernels(new Arena(exports, exports.memory as WebAssembly.Memory), threadable ? startThreads : null);
   return {
     name: 'wasm',
     matmul: (a, b, out, batchShape, m, k, n) => kernels.matmul(a, b, out, batchShape, m, k, n),
     sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
     adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
+    setThreads: (threads) => {
+      if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: expected a positive integer, got ${threads}`);
+      kernels.threads = Math.min(threads, kernels.canThread ? 2 : 1);
+    },
+    getThreads: () => kernels.threads,
+    maxThreads: () => (kernels.canThread ? 2 : 1),
   };
 }

@@ -1,4 +1,6 @@
-import { Generator, availableBackends, cpuBackend, createWasmBackend, randn, type MatrixOperand } from '../../index';
+import {
+  Generator, availableBackends, cpuBackend, createWasmBackend, getNumThreads, randn, setNumThreads, type MatrixOperand,
+} from '../../index';
 
 const wasm = createWasmBackend();
 
@@ -33,5 +35,37 @@ describe('the wasm GEMM', () => {
     for (let i = 0; i < expected.length; i++) {
       expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * (1 + Math.abs(expected[i])));
     }
+  });
+});
+
+describe('two threads', () => {
+  test('split large products with a worker, bit for bit as on one thread', () => {
+    const backend = createWasmBackend();
+    expect(backend?.maxThreads()).toBe(2);
+    const g = new Generator(5);
+    const m = 64;
+    const k = 784;
+    const n = 130; // not a whole number of panels
+    const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: false };
+    const b: MatrixOperand = { data: randn([n * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: true };
+    const one = new Float32Array(m * n);
+    const two = new Float32Array(m * n);
+    backend?.matmul?.(a, b, one, [], m, k, n);
+    backend?.setThreads(2);
+    expect(backend?.getThreads()).toBe(2);
+    for (let repeat = 0; repeat < 3; repeat++) {
+      two.fill(NaN);
+      backend?.matmul?.(a, b, two, [], m, k, n);
+      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+    }
+    backend?.setThreads(1);
+  });
+
+  test('setNumThreads checks its argument and caps at what the platform has', () => {
+    expect(() => setNumThreads(0)).toThrow('setNumThreads: expected a positive integer, got 0');
+    setNumThreads(8);
+    expect(getNumThreads()).toBe(2);
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 // The part of the WebAssembly JS API the wasm backend uses (ES2022's lib has none of it; it is
 // present in every browser and in Node).
 declare namespace WebAssembly {
-  interface Memory {
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }

@@ -1,0 +1,95 @@
+/**
+ * A second thread for the wasm GEMM, in Node (worker_threads): a worker instantiates the same
+ * kernels over the same shared memory and computes half of B's column panels while the main
+ * thread computes the other half. Handoff goes through a control block of Int32s in that
+ * memory: the worker spins on it for a while before sleeping, since waking a sleeping thread
+ * costs more than a small product.
+ */
+
+/**
+ * Byte offset of the control block: [sequence, the 6 arguments of packA, the 12 of gemmPanels,
+ * ..., done]. The worker packs its own copy of A, so neither thread waits for the other to start.
+ */
+export const CONTROL = 65536 - 256;
+const DONE = 20;
+const WORKER_SPINS = 2_000_000;
+const MAIN_SPINS = 1_000_000;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, done, spins } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
+const ctl = new Int32Array(memory.buffer, control, 32);
+let seen = 0;
+for (;;) {
+  let n = 0;
+  while (Atomics.load(ctl, 0) === seen) {
+    if (++n > spins) {
+      Atomics.wait(ctl, 0, seen);
+      n = 0;
+    }
+  }
+  seen = Atomics.load(ctl, 0);
+  try {
+    kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
+    kernels.gemmPanels(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18]);
+  } finally {
+    Atomics.store(ctl, done, seen);
+    Atomics.notify(ctl, done);
+  }
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** node:worker_threads' Worker, or null outside Node (browsers keep to one thread). */
+function workerConstructor(): WorkerConstructor | null {
+  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') return null;
+  try {
+    // Loaded lazily, and only in Node, so that bundles for browsers never reach it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('node:worker_threads') as { Worker: WorkerConstructor }).Worker;
+  } catch {
+    return null;
+  }
+}
+
+export class GemmWorker {
+  private readonly ctl: Int32Array;
+  private sequence = 0;
+
+  private constructor(memory: WebAssembly.Memory) {
+    this.ctl = new Int32Array(memory.buffer, CONTROL, 32);
+  }
+
+  /** Starts the worker, or returns null where threads are unavailable. */
+  static start(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmWorker | null {
+    const Worker = workerConstructor();
+    if (Worker === null) return null;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, control: CONTROL, done: DONE, spins: WORKER_SPINS },
+    });
+    // An idle worker must not keep the process alive.
+    worker.unref();
+    return new GemmWorker(memory);
+  }
+
+  /** Hands the worker packA(...packArgs) then gemmPanels(...panelArgs), and returns at once. */
+  begin(packArgs: readonly number[], panelArgs: readonly number[]): void {
+    const args = [...packArgs, ...panelArgs];
+    this.ctl.set(args, 1);
+    Atomics.store(this.ctl, 0, ++this.sequence);
+    Atomics.notify(this.ctl, 0, 1);
+  }
+
+  /** Waits until the worker has finished what begin() handed it: spinning, then sleeping. */
+  finish(): void {
+    for (let n = 0; Atomics.load(this.ctl, DONE) !== this.sequence; n++) {
+      if (n > MAIN_SPINS) Atomics.wait(this.ctl, DONE, Atomics.load(this.ctl, DONE), 10);
+    }
+  }
+}
