@@ -1,4 +1,4 @@
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { Edge, Node } from './node';
 
 /** The sink of a leaf: adds incoming gradients into leaf.grad. */
@@ -16,7 +16,8 @@ export class AccumulateGrad extends Node {
     if (g === null) return [];
     const leaf = this.variable;
     // The first gradient is copied: backward may hand the same tensor to several leaves.
-    if (leaf.grad === null) leaf.grad = g.detach().clone();
+    // (slice() copies without first zero-filling, unlike allocating and then copying.)
+    if (leaf.grad === null) leaf.grad = Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
     else leaf.grad.add_(g);
     return [];
   }

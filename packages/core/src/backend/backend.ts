@@ -57,7 +57,9 @@ export interface AdamHyper {
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh' | 'isnan';
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr'
+  /** a where b > 0, else 0: ReLU's backward, g masked by the output. */
+  | 'maskPositive';
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 export type ArgReduceOp = 'max' | 'min';
 

@@ -225,8 +225,9 @@ class Relu extends Function {
     ctx.saveForBackward(y);
     return y;
   }
+  // The gradient passes where the output is positive: one masking pass over g.
   static backward(ctx: Context, g: Tensor) {
-    return g.mul(ctx.savedTensors[0].gt(0));
+    return binaryKernel('maskPositive', g, ctx.savedTensors[0], 'relu', g.dtype);
   }
 }
 

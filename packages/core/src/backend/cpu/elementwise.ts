@@ -58,13 +58,14 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  maskPositive: (a, b) => (b > 0 ? a : 0),
 };
 
 export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
   const x = a.data;
   const y = b.data;
   // The hot cases of a training step get a loop of their own; the rest go through BINARY.
-  if (op === 'add' || op === 'mul' || op === 'sub') {
+  if (op === 'add' || op === 'mul' || op === 'sub' || op === 'maskPositive') {
     forEachRow(shape, [a.strides, b.strides], [a.offset, b.offset], (off, o, len, st) => {
       let i = off[0];
       let j = off[1];
@@ -73,7 +74,8 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly num
       const end = o + len;
       if (op === 'add') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] + y[j];
       else if (op === 'mul') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] * y[j];
-      else for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] - y[j];
+      else if (op === 'sub') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] - y[j];
+      else for (let k = o; k < end; k++, i += si, j += sj) out[k] = y[j] > 0 ? x[i] : 0;
     });
     return;
   }
