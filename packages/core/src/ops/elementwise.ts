@@ -129,8 +129,12 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Div.apply(...operands('div', a, b));
 }
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const [base, exponent] = operands('pow', a, b);
+  if (!isFloatingPoint(resultType(base, exponent)) && exponent.lt(0).sum().item() > 0) {
+    throw new Error('pow: integers to negative integer powers are not allowed');
+  }
   if (a instanceof Tensor && typeof b === 'number') return PowScalar.apply(a, b);
-  return Pow.apply(...operands('pow', a, b));
+  return Pow.apply(base, exponent);
 }
 export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Extremum.apply(...operands('maximum', a, b), 'maximum');

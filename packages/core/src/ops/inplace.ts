@@ -9,6 +9,11 @@ import { Tensor, type Scalar, type TensorOrScalar } from '../tensor/tensor';
  * torch refuses), and, in this version, to any tensor in a recorded graph.
  */
 function checkWritable(op: string, self: Tensor, other?: TensorOrScalar): void {
+  if (self.shape.some((size, d) => size > 1 && self.strides[d] === 0)) {
+    throw new Error(
+      `${op}: the tensor of shape ${formatShape(self.shape)} is an expanded view in which several elements share one memory location; call contiguous() or clone() first`,
+    );
+  }
   if (!isGradEnabled()) return;
   if (self.requiresGrad && self.isLeaf) {
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad() or use the out-of-place form`);

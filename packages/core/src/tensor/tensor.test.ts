@@ -205,3 +205,16 @@ describe('reductions', () => {
     expect(tensor(new Float32Array([1, NaN, 3])).amax().item()).toBeNaN();
   });
 });
+
+describe('no silent wrong answers', () => {
+  test('in-place writes into expanded views are refused', () => {
+    const x = zeros([1, 3]).expand(2, 3);
+    expect(() => x.add_(1)).toThrow('add_: the tensor of shape [2, 3] is an expanded view in which several elements share one memory location');
+  });
+
+  test('integers to negative powers are refused, as in torch', () => {
+    expect(() => arange(1, 4).pow(-1)).toThrow('pow: integers to negative integer powers are not allowed');
+    expect(arange(1, 4).pow(2).toArray()).toEqual([1, 4, 9]);
+    expect(arange(1, 3).float().pow(-1).toArray()).toEqual([1, 0.5]);
+  });
+});
