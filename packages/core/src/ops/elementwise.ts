@@ -4,7 +4,7 @@ import { Function } from '../autograd/function';
 import { isFloatingPoint } from '../dtype';
 import { broadcastShapes } from '../shape';
 import { Tensor, type TensorOrScalar } from '../tensor/tensor';
-import { broadcastView, empty, operands, requireFloat, resultType, scalarTensor, sumToShape } from './util';
+import { broadcastView, checkInt64Range, empty, operands, requireFloat, resultType, scalarTensor, sumToShape } from './util';
 
 // ---- kernels behind the ops --------------------------------------------------------------
 
@@ -12,7 +12,7 @@ function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, name: string, dtype = 
   const shape = broadcastShapes(name, a.shape, b.shape);
   const out = empty(shape, dtype);
   getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
-  return out;
+  return checkInt64Range(name, out);
 }
 
 function unaryKernel(op: UnaryOp, x: Tensor, dtype = x.dtype): Tensor {
@@ -270,7 +270,7 @@ class PowScalar extends Function {
     const dtype = Number.isInteger(p) ? x.dtype : resultType(x, scalarTensor(p, x.dtype));
     const out = empty(x.shape, dtype);
     getBackend().powScalar(x.dataSync(), p, out.storage.data);
-    return out;
+    return checkInt64Range('pow', out);
   }
   // d x^p = p x^(p-1) dx
   static backward(ctx: Context<{ p: number }>, g: Tensor) {

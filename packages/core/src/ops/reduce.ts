@@ -4,7 +4,7 @@ import { Function } from '../autograd/function';
 import { isFloatingPoint, type DType } from '../dtype';
 import { normalizeDim, normalizeDims, numelOf } from '../shape';
 import { Tensor, type ValuesIndices } from '../tensor/tensor';
-import { around, empty, requireFloat } from './util';
+import { around, checkInt64Range, empty, requireFloat } from './util';
 import { where } from './elementwise';
 
 export type DimArg = number | readonly number[] | null | undefined;
@@ -42,14 +42,14 @@ function runReduce(op: ReduceOp, x: Tensor, r: Reduction, dtype: DType): Tensor 
   if (r.dims.length === 1) {
     const [outer, size, inner] = around(x.shape, r.dims[0]);
     getBackend().reduce(op, x.dataSync(), outer, size, inner, out.storage.data);
-    return out;
+    return checkInt64Range(op, out);
   }
   const kept = x.shape.map((_, i) => i).filter((i) => !r.dims.includes(i));
   const moved = x.permute([...kept, ...r.dims]);
   const size = numelOf(r.dims.map((d) => x.shape[d]));
   const outer = numelOf(kept.map((d) => x.shape[d]));
   getBackend().reduce(op, moved.dataSync(), outer, size, 1, out.storage.data);
-  return out;
+  return checkInt64Range(op, out);
 }
 
 class Sum extends Function {

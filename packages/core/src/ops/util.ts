@@ -66,3 +66,18 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 export function around(shape: readonly number[], dim: number): [number, number, number] {
   return [numelOf(shape.slice(0, dim)), shape.length === 0 ? 1 : shape[dim], numelOf(shape.slice(dim + 1))];
 }
+
+/**
+ * int64 values are held exactly only up to 2^53 - 1 (see dtype.ts): an integer result beyond
+ * that is refused rather than rounded.
+ */
+export function checkInt64Range(op: string, t: Tensor): Tensor {
+  if (t.dtype !== 'int64') return t;
+  const data = t.storage.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isSafeInteger(data[i])) {
+      throw new Error(`${op}: int64 result ${data[i]} is beyond 2^53 - 1, the largest integer Wick holds exactly`);
+    }
+  }
+  return t;
+}

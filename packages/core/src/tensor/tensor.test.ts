@@ -218,3 +218,10 @@ describe('no silent wrong answers', () => {
     expect(arange(1, 3).float().pow(-1).toArray()).toEqual([1, 0.5]);
   });
 });
+
+test('int64 arithmetic beyond 2^53 - 1 is refused instead of rounded', () => {
+  const big = tensor([2 ** 52, 3], { dtype: 'int64' });
+  expect(() => big.mul(4)).toThrow('mul: int64 result 18014398509481984 is beyond 2^53 - 1');
+  expect(() => tensor([2 ** 53 - 1, 1], { dtype: 'int64' }).sum()).toThrow('sum: int64 result 9007199254740992 is beyond 2^53 - 1');
+  expect(big.add(1).toArray()).toEqual([2 ** 52 + 1, 4]);
+});
