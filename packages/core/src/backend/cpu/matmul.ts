@@ -1,5 +1,6 @@
 import type { Storage } from '../../dtype';
 import type { MatrixOperand } from '../backend';
+import { forEachBatch } from '../batches';
 
 /** Rows of B kept hot in cache while every row of A streams past them. */
 const K_BLOCK = 64;
@@ -69,21 +70,5 @@ export function matmul(
 ): void {
   const [ai, ap] = a.transposed ? [1, m] : [k, 1];
   const [bp, bj] = b.transposed ? [1, k] : [n, 1];
-  let batches = 1;
-  for (const s of batchShape) batches *= s;
-  const counter = new Array<number>(batchShape.length).fill(0);
-  let ao = a.offset;
-  let bo = b.offset;
-  for (let t = 0; t < batches; t++) {
-    gemm(a.data, ao, ai, ap, b.data, bo, bp, bj, out, t * m * n, m, k, n);
-    for (let d = batchShape.length - 1; d >= 0; d--) {
-      counter[d]++;
-      ao += a.batchStrides[d];
-      bo += b.batchStrides[d];
-      if (counter[d] < batchShape[d]) break;
-      ao -= a.batchStrides[d] * batchShape[d];
-      bo -= b.batchStrides[d] * batchShape[d];
-      counter[d] = 0;
-    }
-  }
+  forEachBatch(batchShape, a, b, (t, ao, bo) => gemm(a.data, ao, ai, ap, b.data, bo, bp, bj, out, t * m * n, m, k, n));
 }

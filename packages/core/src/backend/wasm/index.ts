@@ -1,5 +1,6 @@
 import type { Storage } from '../../dtype';
 import type { AdamHyper, Backend, MatrixOperand, SGDHyper } from '../backend';
+import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
 import { GemmWorker } from './threads';
@@ -117,12 +118,7 @@ class WasmKernels {
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
     const half = panels >> 1;
     const kernels = arena.kernels;
-    let batches = 1;
-    for (const s of batchShape) batches *= s;
-    const counter = new Array<number>(batchShape.length).fill(0);
-    let ao = a.offset;
-    let bo = b.offset;
-    for (let t = 0; t < batches; t++) {
+    forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
       arena.put(b.data, bo, k * n, bPtr);
       if (worker === null) {
@@ -135,16 +131,7 @@ class WasmKernels {
         worker.finish();
       }
       arena.take(cPtr, m * n, out, t * m * n);
-      for (let d = batchShape.length - 1; d >= 0; d--) {
-        counter[d]++;
-        ao += a.batchStrides[d];
-        bo += b.batchStrides[d];
-        if (counter[d] < batchShape[d]) break;
-        ao -= a.batchStrides[d] * batchShape[d];
-        bo -= b.batchStrides[d] * batchShape[d];
-        counter[d] = 0;
-      }
-    }
+    });
   }
 
   sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, h: SGDHyper): void {
