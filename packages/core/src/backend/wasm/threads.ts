@@ -14,6 +14,7 @@ export const CONTROL = 65536 - 256;
 const DONE = 20;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
+const WORKER_TIMEOUT_MS = 30_000;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -86,10 +87,19 @@ export class GemmWorker {
     Atomics.notify(this.ctl, 0, 1);
   }
 
-  /** Waits until the worker has finished what begin() handed it: spinning, then sleeping. */
+  /**
+   * Waits until the worker has finished what begin() handed it: spinning, then sleeping. A worker
+   * that never answers (killed, out of memory) is an error, not a hang.
+   */
   finish(): void {
+    const started = Date.now();
     for (let n = 0; Atomics.load(this.ctl, DONE) !== this.sequence; n++) {
-      if (n > MAIN_SPINS) Atomics.wait(this.ctl, DONE, Atomics.load(this.ctl, DONE), 10);
+      if (n > MAIN_SPINS) {
+        Atomics.wait(this.ctl, DONE, Atomics.load(this.ctl, DONE), 10);
+        if (Date.now() - started > WORKER_TIMEOUT_MS) {
+          throw new Error(`wasm GEMM: the worker thread did not finish within ${WORKER_TIMEOUT_MS / 1000} s; call setNumThreads(1) to work without it`);
+        }
+      }
     }
   }
 }
