@@ -225,3 +225,14 @@ test('int64 arithmetic beyond 2^53 - 1 is refused instead of rounded', () => {
   expect(() => tensor([2 ** 53 - 1, 1], { dtype: 'int64' }).sum()).toThrow('sum: int64 result 9007199254740992 is beyond 2^53 - 1');
   expect(big.add(1).toArray()).toEqual([2 ** 52 + 1, 4]);
 });
+
+test('dispose() frees a tensor now; it and its views then refuse to be used', () => {
+  const x = ones([2, 3]);
+  const v = x.t();
+  x.dispose();
+  expect(x.isDisposed).toBe(true);
+  expect(v.isDisposed).toBe(true);
+  expect(() => x.add(1)).toThrow('has been disposed');
+  expect(() => v.toArray()).toThrow('has been disposed');
+  expect(x.toString()).toBe('tensor(<disposed>)');
+});

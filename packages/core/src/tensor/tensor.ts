@@ -219,7 +219,19 @@ export class Tensor {
   }
 
   toString(): string {
-    return formatTensor(this);
+    return this.storage.disposed ? 'tensor(<disposed>)' : formatTensor(this);
+  }
+
+  /**
+   * Frees this tensor's memory now instead of when it becomes unreachable (which needs no call
+   * at all). The tensor, and every view sharing its storage, can no longer be used.
+   */
+  dispose(): void {
+    this.storage.dispose();
+  }
+
+  get isDisposed(): boolean {
+    return this.storage.disposed;
   }
 
   // ---- conversion -------------------------------------------------------------------------
