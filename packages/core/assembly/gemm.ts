@@ -1,7 +1,7 @@
 // C (m x n, row-major) = A (m x k) B (k x n), elements read through strides.
 // Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
 // micro-kernel with eight f32x4 accumulators over the whole depth. The work splits by B's
-// column panels: gemmPanels does panels [p0, p1), so two threads can share one product.
+// column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
 
 export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
   const panels = (m + 3) >> 2;
@@ -91,13 +91,24 @@ export function gemmPanels(
   }
 }
 
-/** The whole product on one thread; the 128 bytes before packedB are its scratch tile. */
-export function gemm(
-  a: usize, aRs: i32, aCs: i32,
+/**
+ * Computes B's column panels in chunks claimed from a shared counter (an i32 at `counter`) until
+ * none are left: threads running this side by side balance their load whatever their speeds.
+ */
+export function gemmShared(
   b: usize, bRs: i32, bCs: i32,
   c: usize, m: i32, k: i32, n: i32,
-  packedA: usize, packedB: usize,
+  packedA: usize, packedB: usize, counter: usize, chunk: i32, scratch: usize,
 ): void {
-  packA(a, m, k, aRs, aCs, packedA);
-  gemmPanels(b, bRs, bCs, c, m, k, n, packedA, packedB, 0, (n + 7) >> 3, packedB - 128);
+  const panels = (n + 7) >> 3;
+  for (;;) {
+    let p0: i32;
+    if (ASC_FEATURE_THREADS) p0 = atomic.add<i32>(counter, chunk);
+    else {
+      p0 = load<i32>(counter);
+      store<i32>(counter, p0 + chunk);
+    }
+    if (p0 >= panels) break;
+    gemmPanels(b, bRs, bCs, c, m, k, n, packedA, packedB, p0, min(p0 + chunk, panels), scratch);
+  }
 }

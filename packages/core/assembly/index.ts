@@ -1,4 +1,4 @@
 // The WebAssembly kernels of @wick/core's wasm backend (AssemblyScript, compiled with SIMD by
 // scripts/build-wasm.mjs).
-export { gemm, packA, gemmPanels } from './gemm';
+export { packA, gemmPanels, gemmShared } from './gemm';
 export { sgd, adam } from './optim';

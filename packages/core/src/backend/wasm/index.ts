@@ -3,7 +3,7 @@ import type { AdamHyper, Backend, MatrixOperand, SGDHyper } from '../backend';
 import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
-import { GemmWorker } from './threads';
+import { GemmWorker, PANEL_COUNTER } from './threads';
 
 /** The exports of packages/core/assembly (pointers are byte offsets into memory). */
 interface KernelExports {
@@ -13,6 +13,11 @@ interface KernelExports {
     b: number, bRowStride: number, bColStride: number,
     c: number, m: number, k: number, n: number,
     packedA: number, packedB: number, panelStart: number, panelEnd: number, scratch: number,
+  ): void;
+  gemmShared(
+    b: number, bRowStride: number, bColStride: number,
+    c: number, m: number, k: number, n: number,
+    packedA: number, packedB: number, counter: number, chunk: number, scratch: number,
   ): void;
   sgd(
     p: number, g: number, buf: number, n: number,
@@ -29,6 +34,8 @@ const HEAP_BASE = 65536;
 const PAGE = 65536;
 /** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
 const THREAD_MIN_WORK = 1 << 20;
+/** Column panels (of 8) a thread claims at a time when two share a product. */
+const CHUNK = 4;
 
 const align = (bytes: number) => (bytes + 15) & ~15;
 
@@ -74,7 +81,7 @@ class Arena {
   }
 }
 
-/** A shared-memory arena and the worker that computes half of each large GEMM in it. */
+/** A shared-memory arena and the worker that shares each large GEMM in it. */
 interface Threaded {
   arena: Arena;
   worker: GemmWorker;
@@ -116,7 +123,6 @@ class WasmKernels {
     ]);
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
-    const half = panels >> 1;
     const kernels = arena.kernels;
     forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
@@ -125,9 +131,9 @@ class WasmKernels {
         kernels.packA(aPtr, m, k, aRs, aCs, packedA);
         kernels.gemmPanels(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, 0, panels, scratch);
       } else {
-        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, cPtr, m, k, n, packedA2, packedB, half, panels, scratch2]);
+        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, cPtr, m, k, n, packedA2, packedB, PANEL_COUNTER, CHUNK, scratch2]);
         kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmPanels(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, 0, half, scratch);
+        kernels.gemmShared(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, PANEL_COUNTER, CHUNK, scratch);
         worker.finish();
       }
       arena.take(cPtr, m * n, out, t * m * n);

@@ -1,17 +1,20 @@
 /**
  * A second thread for the wasm GEMM, in Node (worker_threads): a worker instantiates the same
- * kernels over the same shared memory and computes half of B's column panels while the main
- * thread computes the other half. Handoff goes through a control block of Int32s in that
+ * kernels over the same shared memory, and it and the main thread claim B's column panels from
+ * a shared counter until none are left. Handoff goes through a control block of Int32s in that
  * memory: the worker spins on it for a while before sleeping, since waking a sleeping thread
  * costs more than a small product.
  */
 
 /**
- * Byte offset of the control block: [sequence, the 6 arguments of packA, the 12 of gemmPanels,
- * ..., done]. The worker packs its own copy of A, so neither thread waits for the other to start.
+ * Byte offset of the control block: [sequence, the 6 arguments of packA, the 12 of gemmShared,
+ * ..., done, ..., panel counter]. The worker packs its own copy of A, so neither thread waits for
+ * the other to start, and both claim B's panels from the counter, so neither waits long at the end.
  */
 export const CONTROL = 65536 - 256;
 const DONE = 20;
+/** Byte address of the shared panel counter gemmShared claims work from. */
+export const PANEL_COUNTER = CONTROL + 4 * 24;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
@@ -33,7 +36,7 @@ for (;;) {
   seen = Atomics.load(ctl, 0);
   try {
     kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
-    kernels.gemmPanels(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18]);
+    kernels.gemmShared(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18]);
   } finally {
     Atomics.store(ctl, done, seen);
     Atomics.notify(ctl, done);
@@ -79,8 +82,12 @@ export class GemmWorker {
     return new GemmWorker(memory);
   }
 
-  /** Hands the worker packA(...packArgs) then gemmPanels(...panelArgs), and returns at once. */
+  /**
+   * Resets the panel counter and hands the worker packA(...packArgs) then
+   * gemmShared(...panelArgs); returns at once.
+   */
   begin(packArgs: readonly number[], panelArgs: readonly number[]): void {
+    Atomics.store(this.ctl, (PANEL_COUNTER - CONTROL) / 4, 0);
     const args = [...packArgs, ...panelArgs];
     this.ctl.set(args, 1);
     Atomics.store(this.ctl, 0, ++this.sequence);
