@@ -100,10 +100,8 @@ export interface Backend {
   // write per-sample losses; class-index ones return the summed weight of the kept targets.
   nllLossForward(x: Storage, targets: ClassTargets, layout: LossLayout, loss: Storage): number;
   nllLossBackward(targets: ClassTargets, layout: LossLayout, scale: Storage, gx: Storage): void;
-  crossEntropyForward(x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage): number;
-  crossEntropyBackward(
-    x: Storage, lse: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage,
-  ): void;
+  crossEntropyForward(x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, probs: Storage): number;
+  crossEntropyBackward(probs: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage): void;
   softCrossEntropyForward(
     x: Storage, target: Storage, weight: Storage | null, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage,
   ): void;

@@ -56,18 +56,29 @@ function logSumExp(x: Storage, base: number, C: number, inner: number): number {
  * Cross-entropy with class-index targets and label smoothing eps, in one pass per sample
  * (log p_c = x_c - lse):
  *   loss = (1 - eps) * (-w_y log p_y) + (eps / C) * (-sum_c w_c log p_c).
- * Writes lse[s] for backward and returns the sum of w[y] over kept samples (the mean's divisor).
+ * Writes the softmax p for backward (the exponentials computed here are not computed again) and
+ * returns the sum of w[y] over kept samples (the mean's divisor).
  */
 export function crossEntropyForward(
-  x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, lse: Storage,
+  x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, probs: Storage,
 ): number {
   const { classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
   const eps = labelSmoothing;
   let totalWeight = 0;
   forEachSample(layout, (s, base) => {
-    const l = logSumExp(x, base, C, inner);
-    lse[s] = l;
+    let m = -Infinity;
+    for (let c = 0, p = base; c < C; c++, p += inner) if (x[p] > m) m = x[p];
+    if (m === -Infinity) m = 0; // every logit -inf: NaN below, as in torch, without inf - inf here.
+    let sum = 0;
+    for (let c = 0, p = base; c < C; c++, p += inner) {
+      const e = Math.exp(x[p] - m);
+      probs[p] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let c = 0, p = base; c < C; c++, p += inner) probs[p] *= inv;
+    const l = m + Math.log(sum);
     const y = target[s];
     if (y === ignoreIndex) {
       loss[s] = 0;
@@ -91,7 +102,7 @@ export function crossEntropyForward(
  * with W = sum_c w_c: without weights and smoothing, softmax minus one-hot. Times scale[s].
  */
 export function crossEntropyBackward(
-  x: Storage, lse: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage,
+  probs: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, scale: Storage, gx: Storage,
 ): void {
   const { classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
@@ -110,10 +121,12 @@ export function crossEntropyBackward(
     const g = scale[s];
     const wy = weight === null ? 1 : weight[y];
     const pCoef = ((1 - eps) * wy + (eps / C) * W) * g;
-    const l = lse[s];
-    for (let c = 0, p = base; c < C; c++, p += inner) {
-      const wc = weight === null ? 1 : weight[c];
-      gx[p] = Math.exp(x[p] - l) * pCoef - (eps / C) * wc * g;
+    if (weight === null && eps === 0) {
+      for (let c = 0, p = base; c < C; c++, p += inner) gx[p] = probs[p] * pCoef;
+    } else {
+      for (let c = 0, p = base; c < C; c++, p += inner) {
+        gx[p] = probs[p] * pCoef - (eps / C) * (weight === null ? 1 : weight[c]) * g;
+      }
     }
     gx[base + y * inner] -= (1 - eps) * wy * g;
   });

@@ -21,8 +21,9 @@ interface CeState {
 }
 
 /**
- * Cross-entropy with class-index targets as one op. Forward keeps only the per-sample
- * log-sum-exp; backward recomputes softmax from it (formulas in the kernels).
+ * Cross-entropy with class-index targets as one op. Forward keeps the softmax it computes on the
+ * way (a tensor of the input's size, as the unfused path keeps its log-softmax), so backward is
+ * a multiply per element with no exponential (formulas in the kernels).
  */
 class CrossEntropy extends Function {
   static forward(
@@ -30,22 +31,20 @@ class CrossEntropy extends Function {
     reduction: Reduction, labelSmoothing: number, layout: LossLayout,
   ): Tensor {
     const losses = perSample(input, layout);
-    const lse = new Float64Array(losses.length);
-    const x = input.dataSync();
-    const divisor = getBackend().crossEntropyForward(x, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, losses, lse);
+    const probs = zerosLike(input);
+    const targets = classTargets(target, weight, ignoreIndex);
+    const divisor = getBackend().crossEntropyForward(input.dataSync(), targets, layout, labelSmoothing, losses, probs.storage.data);
     ctx.state = { layout, reduction, ignoreIndex, labelSmoothing, divisor };
-    ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
+    ctx.saveForBackward(probs, target, ...(weight === null ? [] : [weight]));
     return reduceLosses(losses, reduction, divisor, target.shape, input);
   }
 
   static backward(ctx: Context<CeState>, g: Tensor) {
-    const [input, target, lse, weight = null] = ctx.savedTensors;
+    const [probs, target, weight = null] = ctx.savedTensors;
     const { layout, reduction, ignoreIndex, labelSmoothing, divisor } = ctx.state;
-    const gx = zerosLike(input);
+    const gx = zerosLike(probs);
     const scale = sampleScale(g, reduction, divisor, layout);
-    getBackend().crossEntropyBackward(
-      input.dataSync(), lse.dataSync(), classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data,
-    );
+    getBackend().crossEntropyBackward(probs.storage.data, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data);
     return [gx, null, null, null, null, null, null];
   }
 }
