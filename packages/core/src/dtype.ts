@@ -8,8 +8,6 @@ export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 
 export type Storage = Float32Array | Float64Array | Uint8Array;
 
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];
-
 export function allocate(dtype: DType, size: number): Storage {
   switch (dtype) {
     case 'float32':

@@ -60,7 +60,7 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr'
   /** a where b > 0, else 0: ReLU's backward, g masked by the output. */
   | 'maskPositive';
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+export type ReduceOp = 'sum' | 'max' | 'min';
 export type ArgReduceOp = 'max' | 'min';
 
 /**

@@ -11,9 +11,6 @@ export function reduce(op: ReduceOp, x: Storage, outer: number, size: number, in
       if (op === 'sum') {
         acc = 0;
         for (let s = 0; s < size; s++, p += inner) acc += x[p];
-      } else if (op === 'prod') {
-        acc = 1;
-        for (let s = 0; s < size; s++, p += inner) acc *= x[p];
       } else if (op === 'max') {
         acc = -Infinity;
         for (let s = 0; s < size; s++, p += inner) {
