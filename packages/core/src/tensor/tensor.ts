@@ -186,14 +186,12 @@ export class Tensor {
 
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
-    return this.alias(false);
+    return this.alias();
   }
 
   /** @internal A new tensor object over the same storage, without history. */
-  alias(keepRequiresGrad = false): Tensor {
-    const t = new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
-    if (keepRequiresGrad) t._requiresGrad = this._requiresGrad;
-    return t;
+  alias(): Tensor {
+    return new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
   }
 
   // ---- reading --------------------------------------------------------------------------
