@@ -76,4 +76,10 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  // Bad data files and the like: their messages name the file and the problem.
+  console.error(`error: ${(e as Error).message}`);
+  process.exitCode = 1;
+}
