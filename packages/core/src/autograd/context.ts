@@ -15,7 +15,7 @@ export class Context<S = unknown> {
   state!: S;
   private saved: readonly Tensor[] | null = [];
   private savedVersions: readonly number[] = [];
-  private readonly nonDifferentiable = new Set<Tensor>();
+  private nonDifferentiable: Set<Tensor> | null = null;
 
   constructor(needsInputGrad: readonly boolean[]) {
     this.needsInputGrad = needsInputGrad;
@@ -46,11 +46,12 @@ export class Context<S = unknown> {
 
   /** Marks outputs (such as argmax indices) that have no gradient. */
   markNonDifferentiable(...tensors: Tensor[]): void {
+    this.nonDifferentiable ??= new Set();
     for (const t of tensors) this.nonDifferentiable.add(t);
   }
 
   isNonDifferentiable(t: Tensor): boolean {
-    return this.nonDifferentiable.has(t);
+    return this.nonDifferentiable !== null && this.nonDifferentiable.has(t);
   }
 
   /** Frees saved tensors once backward no longer needs them. */

@@ -80,9 +80,10 @@ export class Function {
 
   static apply<A extends unknown[], R extends Tensor | Tensor[]>(this: FunctionClass<A, R>, ...args: A): R {
     const needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
-    const record = isGradEnabled() && needsInputGrad.some(Boolean);
-    const ctx = new Context(record ? needsInputGrad : args.map(() => false));
-    const result = noGrad(() => this.forward(ctx, ...args));
+    const record = isGradEnabled() && needsInputGrad.includes(true);
+    const ctx = new Context(record ? needsInputGrad : needsInputGrad.fill(false));
+    // forward runs without recording (skipping the mode switch when recording is off already).
+    const result = isGradEnabled() ? noGrad(() => this.forward(ctx, ...args)) : this.forward(ctx, ...args);
     const outputs = (Array.isArray(result) ? result : [result]).map((t) =>
       // An output that is an input object itself gets a fresh tensor, so the input keeps its history.
       args.includes(t) ? t.alias() : t,
