@@ -1,5 +1,6 @@
 import type { Storage } from '../../dtype';
 import type { ClassTargets, LossLayout } from '../backend';
+import { softmaxRow } from './softmax';
 
 /**
  * Input x is viewed as (outer, C, inner), class dim in the middle; sample s = (o, i) reads
@@ -42,16 +43,6 @@ export function nllLossBackward(targets: ClassTargets, layout: LossLayout, scale
   });
 }
 
-/** Max-subtracted log-sum-exp of one sample over classes. */
-function logSumExp(x: Storage, base: number, C: number, inner: number): number {
-  let m = -Infinity;
-  for (let c = 0, p = base; c < C; c++, p += inner) if (x[p] > m) m = x[p];
-  if (m === -Infinity || m === Infinity) return m;
-  let sum = 0;
-  for (let c = 0, p = base; c < C; c++, p += inner) sum += Math.exp(x[p] - m);
-  return m + Math.log(sum);
-}
-
 /**
  * Cross-entropy with class-index targets and label smoothing eps, in one pass per sample
  * (log p_c = x_c - lse):
@@ -67,18 +58,7 @@ export function crossEntropyForward(
   const eps = labelSmoothing;
   let totalWeight = 0;
   forEachSample(layout, (s, base) => {
-    let m = -Infinity;
-    for (let c = 0, p = base; c < C; c++, p += inner) if (x[p] > m) m = x[p];
-    if (m === -Infinity) m = 0; // every logit -inf: NaN below, as in torch, without inf - inf here.
-    let sum = 0;
-    for (let c = 0, p = base; c < C; c++, p += inner) {
-      const e = Math.exp(x[p] - m);
-      probs[p] = e;
-      sum += e;
-    }
-    const inv = 1 / sum;
-    for (let c = 0, p = base; c < C; c++, p += inner) probs[p] *= inv;
-    const l = m + Math.log(sum);
+    const l = softmaxRow(x, base, C, inner, probs, false);
     const y = target[s];
     if (y === ignoreIndex) {
       loss[s] = 0;
@@ -142,7 +122,7 @@ export function softCrossEntropyForward(
   const { classes: C, inner } = layout;
   const eps = labelSmoothing;
   forEachSample(layout, (s, base) => {
-    const l = logSumExp(x, base, C, inner);
+    const l = softmaxRow(x, base, C, inner, null, false);
     lse[s] = l;
     let value = 0;
     for (let c = 0, p = base; c < C; c++, p += inner) {
