@@ -1,3 +1,4 @@
+import { formatShape } from '@wick/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ export function parseIdx(raw: Uint8Array, source: string): IdxArray {
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const size = shape.reduce((a, b) => a * b, 1);
   if (bytes.length - headerBytes < size) {
-    throw new Error(`${source}: truncated data: shape [${shape.join(', ')}] needs ${size} bytes, the file has ${bytes.length - headerBytes}`);
+    throw new Error(`${source}: truncated data: shape ${formatShape(shape)} needs ${size} bytes, the file has ${bytes.length - headerBytes}`);
   }
   return { shape, data: bytes.subarray(headerBytes, headerBytes + size) };
 }
@@ -62,8 +63,8 @@ export function readIdxPair(dir: string, prefix: 'train' | 't10k'): ImageSet {
   const labelsPath = findFile(dir, `${prefix}-labels-idx1-ubyte`);
   const images = parseIdx(readFileSync(imagesPath), imagesPath);
   const labels = parseIdx(readFileSync(labelsPath), labelsPath);
-  if (images.shape.length !== 3) throw new Error(`${imagesPath}: expected images of rank 3 (count, rows, cols), got shape [${images.shape.join(', ')}]`);
-  if (labels.shape.length !== 1) throw new Error(`${labelsPath}: expected labels of rank 1, got shape [${labels.shape.join(', ')}]`);
+  if (images.shape.length !== 3) throw new Error(`${imagesPath}: expected images of rank 3 (count, rows, cols), got shape ${formatShape(images.shape)}`);
+  if (labels.shape.length !== 1) throw new Error(`${labelsPath}: expected labels of rank 1, got shape ${formatShape(labels.shape)}`);
   if (images.shape[0] !== labels.shape[0]) {
     throw new Error(`${labelsPath}: ${labels.shape[0]} labels do not match the ${images.shape[0]} images of ${imagesPath}`);
   }

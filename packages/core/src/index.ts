@@ -3,7 +3,7 @@ export type { Scalar, TensorOrScalar, ValuesIndices, BackwardOptions } from './t
 export type { DType, Storage } from './dtype';
 export { promoteTypes, isFloatingPoint } from './dtype';
 export type { Shape } from './shape';
-export { broadcastShapes, sameShape } from './shape';
+export { broadcastShapes, sameShape, formatShape } from './shape';
 export type { NestedArray, TensorData } from './tensor/data';
 export * from './tensor/creation';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random';

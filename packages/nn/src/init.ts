@@ -1,4 +1,4 @@
-import { defaultGenerator, noGrad, tensor, type Generator, type Tensor } from '@wick/core';
+import { defaultGenerator, formatShape, noGrad, tensor, type Generator, type Tensor } from '@wick/core';
 
 /** Fills t in place with values from draw(), outside autograd (as torch.nn.init does). */
 function fillWith(t: Tensor, draw: () => number): Tensor {
@@ -30,7 +30,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** fan_in and fan_out of a weight: (out, in, *receptive field), as torch computes them. */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
-  if (t.ndim < 2) throw new Error(`init: fan in and fan out cannot be computed for a tensor with fewer than 2 dims (shape [${t.shape.join(', ')}])`);
+  if (t.ndim < 2) throw new Error(`init: fan in and fan out cannot be computed for a tensor with fewer than 2 dims (shape ${formatShape(t.shape)})`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1] * receptive, t.shape[0] * receptive];
 }

@@ -1,4 +1,4 @@
-import { noGrad, Tensor } from '@wick/core';
+import { formatShape, noGrad, sameShape, Tensor } from '@wick/core';
 import { Parameter } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
@@ -181,8 +181,8 @@ export abstract class Module {
     for (const [k, target] of Object.entries(own)) {
       const src = state[k];
       if (src === undefined) continue;
-      if (src.shape.length !== target.shape.length || src.shape.some((s, i) => s !== target.shape[i])) {
-        problems.push(`size mismatch for ${k}: copying a tensor of shape [${src.shape.join(', ')}], the shape in this module is [${target.shape.join(', ')}]`);
+      if (!sameShape(src.shape, target.shape)) {
+        problems.push(`size mismatch for ${k}: copying a tensor of shape ${formatShape(src.shape)}, the shape in this module is ${formatShape(target.shape)}`);
       }
     }
     if (strict) {

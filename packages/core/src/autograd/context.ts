@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/tensor';
+import { formatShape } from '../shape';
 
 const FREED =
   'Trying to backward through the graph a second time (or to read saved tensors after they have been freed). ' +
@@ -37,7 +38,7 @@ export class Context<S = unknown> {
       if (t.version !== this.savedVersions[i]) {
         throw new Error(
           `one of the tensors needed for gradient computation has been modified by an in-place operation: ` +
-            `saved tensor ${i} of shape [${t.shape.join(', ')}] is at version ${t.version}; expected version ${this.savedVersions[i]}`,
+            `saved tensor ${i} of shape ${formatShape(t.shape)} is at version ${t.version}; expected version ${this.savedVersions[i]}`,
         );
       }
     });

@@ -4,6 +4,7 @@ import { isGradEnabled, noGrad } from './gradMode';
 import { Edge, Node } from './node';
 import { gradientEdge } from './accumulateGrad';
 import { zeros } from '../tensor/creation';
+import { formatShape, sameShape } from '../shape';
 
 /** What backward returns: one gradient per forward argument (null for non-tensors or no gradient). */
 export type Gradients = Tensor | null | readonly (Tensor | null)[];
@@ -47,9 +48,9 @@ class FunctionNode extends Node {
     return this.inputs.map((input, i) => {
       const g = list[i] ?? null;
       if (g === null || input === null || this.next[i] === null) return null;
-      if (g.shape.length !== input.shape.length || g.shape.some((s, d) => s !== input.shape[d])) {
+      if (!sameShape(g.shape, input.shape)) {
         throw new Error(
-          `${this.name} returned a gradient of shape [${g.shape.join(', ')}] for input ${i} of shape [${input.shape.join(', ')}]`,
+          `${this.name} returned a gradient of shape ${formatShape(g.shape)} for input ${i} of shape ${formatShape(input.shape)}`,
         );
       }
       return g.dtype === input.dtype ? g : g.to(input.dtype);

@@ -3,7 +3,6 @@ import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { isFloatingPoint, type DType } from '../dtype';
 import { Tensor } from '../tensor/tensor';
-import { ones } from '../tensor/creation';
 import { empty } from './util';
 
 function copyAs(x: Tensor, dtype: DType): Tensor {
@@ -50,8 +49,4 @@ export function clone(x: Tensor): Tensor {
 /** x converted to dtype (x itself when already of that dtype, as in torch). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   return dtype === x.dtype ? x : ToDtype.apply(x, dtype);
-}
-
-export function onesLikeOf(x: Tensor): Tensor {
-  return ones(x.shape, { dtype: x.dtype });
 }

@@ -2,7 +2,7 @@ import { getBackend, type ReduceOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { isFloatingPoint, type DType } from '../dtype';
-import { normalizeDim, normalizeDims, numelOf } from '../shape';
+import { normalizeDim, normalizeDims, numelOf, formatShape } from '../shape';
 import { Tensor, type ValuesIndices } from '../tensor/tensor';
 import { around, checkInt64Range, empty, requireFloat } from './util';
 import { where } from './elementwise';
@@ -37,7 +37,7 @@ function plan(op: string, x: Tensor, dim: DimArg, keepdim: boolean): Reduction {
 function runReduce(op: ReduceOp, x: Tensor, r: Reduction, dtype: DType): Tensor {
   const out = empty(r.outShape, dtype);
   if (x.numel() === 0 && (op === 'max' || op === 'min')) {
-    throw new Error(`${op}: cannot reduce an empty tensor of shape [${x.shape.join(', ')}] without an identity`);
+    throw new Error(`${op}: cannot reduce an empty tensor of shape ${formatShape(x.shape)} without an identity`);
   }
   if (r.dims.length === 1) {
     const [outer, size, inner] = around(x.shape, r.dims[0]);

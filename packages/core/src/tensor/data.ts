@@ -41,7 +41,7 @@ export function flattenNested(data: unknown, shape: readonly number[], dtype: DT
   const out = allocate(dtype, numelOf(shape));
   let k = 0;
   const path: number[] = [];
-  const where = (): string => (path.length > 0 ? ` at index [${path.join(', ')}]` : '');
+  const where = (): string => (path.length > 0 ? ` at index ${formatShape(path)}` : '');
   const visit = (node: unknown, depth: number): void => {
     if (depth < shape.length) {
       if (!Array.isArray(node) || node.length !== shape[depth]) {

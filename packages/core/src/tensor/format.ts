@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor';
+import { formatShape } from '../shape';
 
 const LINE_WIDTH = 80;
 const THRESHOLD = 1000;
@@ -71,7 +72,7 @@ export function formatTensor(t: Tensor): string {
   if (t.numel() === 0) body = '[]';
   else body = render(0, 0, prefix.length);
   const suffixes: string[] = [];
-  if (t.numel() === 0 && !(shape.length === 1 && shape[0] === 0)) suffixes.push(`size=[${shape.join(', ')}]`);
+  if (t.numel() === 0 && !(shape.length === 1 && shape[0] === 0)) suffixes.push(`size=${formatShape(shape)}`);
   if (t.dtype !== 'float32' && t.dtype !== 'int64' && t.dtype !== 'bool') suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn !== null) suffixes.push(`gradFn=${t.gradFn.toString()}`);
   else if (t.requiresGrad) suffixes.push('requiresGrad=true');

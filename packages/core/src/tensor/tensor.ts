@@ -2,8 +2,9 @@ import type { DType, Storage } from '../dtype';
 import { isFloatingPoint } from '../dtype';
 import type { Strided } from '../backend';
 import type { Node } from '../autograd/node';
-import { contiguousStrides, formatShape, numelOf, normalizeDim } from '../shape';
+import { contiguousStrides, formatShape, numelOf, normalizeDim, sameShape } from '../shape';
 import { TensorStorage } from './storage';
+import { onesLike } from './creation';
 import { formatTensor } from './format';
 import { toNested, type NestedArray } from './data';
 import { runBackward } from '../autograd/engine';
@@ -172,9 +173,9 @@ export class Tensor {
           `backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${formatShape(this.shape)}, pass a gradient`,
         );
       }
-      g = C.onesLikeOf(this);
+      g = onesLike(this);
     } else {
-      if (gradient.shape.length !== this.ndim || gradient.shape.some((s, i) => s !== this.shape[i])) {
+      if (!sameShape(gradient.shape, this.shape)) {
         throw new Error(
           `backward: gradient of shape ${formatShape(gradient.shape)} does not match the tensor's shape ${formatShape(this.shape)}`,
         );

@@ -1,4 +1,4 @@
-import { formatShape } from '../shape';
+import { formatShape, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 
 export interface CloseOptions {
@@ -18,7 +18,7 @@ const DEFAULTS: Record<string, { rtol: number; atol: number }> = {
  * torch.testing.assert_close; the message names the worst element.
  */
 export function assertClose(actual: Tensor, expected: Tensor, options: CloseOptions = {}): void {
-  if (actual.shape.length !== expected.shape.length || actual.shape.some((s, i) => s !== expected.shape[i])) {
+  if (!sameShape(actual.shape, expected.shape)) {
     throw new Error(`assertClose: shape ${formatShape(actual.shape)} does not match the expected ${formatShape(expected.shape)}`);
   }
   const tol = DEFAULTS[expected.dtype] ?? { rtol: 0, atol: 0 };

@@ -1,3 +1,4 @@
+import { formatShape } from '@wick/core';
 import type { Tensor } from '@wick/core';
 
 /** A map-style dataset, as torch.utils.data.Dataset: a length and an item per index. */
@@ -15,7 +16,7 @@ export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
     const n = tensors[0].shape[0];
     tensors.forEach((t, i) => {
       if (t.ndim === 0 || t.shape[0] !== n) {
-        throw new Error(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows, tensor ${i} has shape [${t.shape.join(', ')}]`);
+        throw new Error(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows, tensor ${i} has shape ${formatShape(t.shape)}`);
       }
     });
     this.tensors = tensors;

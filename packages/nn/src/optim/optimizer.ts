@@ -1,4 +1,4 @@
-import { zerosLike, type Storage, type Tensor } from '@wick/core';
+import { formatShape, sameShape, zerosLike, type Storage, type Tensor } from '@wick/core';
 
 /** A group of parameters with its own options (any option left out takes the optimizer's default). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
@@ -39,7 +39,7 @@ export abstract class Optimizer<O extends object> {
     params.forEach((p, i) => {
       if (!p.isLeaf) throw new Error(`${this.constructor.name}: can't optimize a non-leaf tensor (parameter ${i})`);
       if (!p.isFloatingPoint()) throw new Error(`${this.constructor.name}: parameter ${i} is ${p.dtype}; only floating-point tensors can be optimized`);
-      if (!p.isContiguous()) throw new Error(`${this.constructor.name}: parameter ${i} of shape [${p.shape.join(', ')}] is not contiguous`);
+      if (!p.isContiguous()) throw new Error(`${this.constructor.name}: parameter ${i} of shape ${formatShape(p.shape)} is not contiguous`);
       if (seen.has(p)) throw new Error(`${this.constructor.name}: some parameters appear in more than one parameter group`);
     });
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
@@ -87,8 +87,8 @@ export abstract class Optimizer<O extends object> {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
-        if (p.grad.shape.length !== p.shape.length || p.grad.shape.some((s, i) => s !== p.shape[i])) {
-          throw new Error(`${this.constructor.name}: gradient of shape [${p.grad.shape.join(', ')}] does not match its parameter's [${p.shape.join(', ')}]`);
+        if (!sameShape(p.grad.shape, p.shape)) {
+          throw new Error(`${this.constructor.name}: gradient of shape ${formatShape(p.grad.shape)} does not match its parameter's ${formatShape(p.shape)}`);
         }
         yield [group, p, p.dataSync(), p.grad.dataSync()];
         // The update wrote to the parameter's storage in place.
@@ -125,8 +125,8 @@ export abstract class Optimizer<O extends object> {
     for (const [k, s] of Object.entries(dict.state)) {
       const p = params[Number(k)];
       for (const v of Object.values(s)) {
-        if (typeof v !== 'number' && (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i]))) {
-          throw new Error(`${this.constructor.name}: state for parameter ${k} has shape [${v.shape.join(', ')}], the parameter has [${p.shape.join(', ')}]`);
+        if (typeof v !== 'number' && !sameShape(v.shape, p.shape)) {
+          throw new Error(`${this.constructor.name}: state for parameter ${k} has shape ${formatShape(v.shape)}, the parameter has ${formatShape(p.shape)}`);
         }
       }
     }

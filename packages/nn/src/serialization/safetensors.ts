@@ -1,4 +1,4 @@
-import { tensor, type DType, type Tensor } from '@wick/core';
+import { formatShape, tensor, type DType, type Tensor } from '@wick/core';
 import type { StateDict } from '../module';
 
 /**
@@ -115,7 +115,7 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
     const dims = shape as number[];
     const needed = dims.reduce((a, b) => a * b, 1) * (type as ReadType).bytes;
     if (needed !== end - begin) {
-      fail(`tensor '${name}' of dtype ${String(dtype)} and shape [${dims.join(', ')}] needs ${needed} bytes, but its data_offsets span ${end - begin}`);
+      fail(`tensor '${name}' of dtype ${String(dtype)} and shape ${formatShape(dims)} needs ${needed} bytes, but its data_offsets span ${end - begin}`);
     }
     entries.push({ name, type: type as ReadType, shape: dims, begin, end });
   }

@@ -1,4 +1,4 @@
-import { Context, Function, getBackend, isFloatingPoint, sameShape, type LossLayout, type Tensor, tensor, zerosLike } from '@wick/core';
+import { Context, formatShape, Function, getBackend, isFloatingPoint, sameShape, tensor, zerosLike, type LossLayout, type Tensor } from '@wick/core';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
 
@@ -99,7 +99,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (sameShape(input.shape, target.shape)) {
     if (!isFloatingPoint(target.dtype)) {
       throw new Error(
-        `crossEntropy: a target of the input's shape [${input.shape.join(', ')}] holds class probabilities and must be floating-point, got ${target.dtype}`,
+        `crossEntropy: a target of the input's shape ${formatShape(input.shape)} holds class probabilities and must be floating-point, got ${target.dtype}`,
       );
     }
     if (ignoreIndex >= 0) {

@@ -1,9 +1,8 @@
-import { isFloatingPoint, isGradEnabled, type LossLayout, type Tensor } from '@wick/core';
+import { formatShape, isFloatingPoint, isGradEnabled, sameShape, type LossLayout, type Tensor } from '@wick/core';
 
 import type { Reduction } from './reduction';
 
 const REDUCTIONS: readonly string[] = ['none', 'mean', 'sum'];
-const shapeOf = (t: Tensor | readonly number[]) => `[${('shape' in t ? t.shape : t).join(', ')}]`;
 
 export function checkReduction(op: string, reduction: string): Reduction {
   if (!REDUCTIONS.includes(reduction)) {
@@ -27,7 +26,7 @@ export function checkWeight(op: string, weight: Tensor | null | undefined, class
   if (weight === null || weight === undefined) return null;
   if (!isFloatingPoint(weight.dtype)) throw new Error(`${op}: weight must be floating-point, got ${weight.dtype}`);
   if (weight.ndim !== 1 || weight.shape[0] !== classes) {
-    throw new Error(`${op}: weight must be a 1-D tensor of ${classes} class weights, got shape ${shapeOf(weight)}`);
+    throw new Error(`${op}: weight must be a 1-D tensor of ${classes} class weights, got shape ${formatShape(weight.shape)}`);
   }
   if (weight.requiresGrad && isGradEnabled()) {
     throw new Error(`${op}: gradients with respect to weight are not supported (as in PyTorch); pass weight.detach()`);
@@ -47,16 +46,16 @@ export function checkClassTarget(op: string, input: Tensor, target: Tensor, clas
   const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== 'int64') {
     throw new Error(
-      `${op}: expected int64 class-index targets, got a ${target.dtype} target of shape ${shapeOf(target)}` +
-        (op === 'crossEntropy' ? `; class-probability targets must have the input's shape ${shapeOf(input)}` : ''),
+      `${op}: expected int64 class-index targets, got a ${target.dtype} target of shape ${formatShape(target.shape)}` +
+        (op === 'crossEntropy' ? `; class-probability targets must have the input's shape ${formatShape(input.shape)}` : ''),
     );
   }
   if (input.ndim >= 2 && target.ndim >= 1 && target.shape[0] !== input.shape[0]) {
     throw new Error(`${op}: expected input batch size (${input.shape[0]}) to match target batch size (${target.shape[0]})`);
   }
-  if (target.ndim !== expected.length || target.shape.some((s, i) => s !== expected[i])) {
+  if (!sameShape(target.shape, expected)) {
     throw new Error(
-      `${op}: target of shape ${shapeOf(target)} does not fit input of shape ${shapeOf(input)}: expected a target of shape ${shapeOf(expected)}`,
+      `${op}: target of shape ${formatShape(target.shape)} does not fit input of shape ${formatShape(input.shape)}: expected a target of shape ${formatShape(expected)}`,
     );
   }
   const data = target.dataSync();
