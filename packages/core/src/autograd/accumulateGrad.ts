@@ -14,13 +14,17 @@ export class AccumulateGrad extends Node {
   apply(gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
     const g = gradOutputs[0];
     if (g === null) return [];
-    const leaf = this.variable;
-    // The first gradient is copied: backward may hand the same tensor to several leaves.
-    // (slice() copies without first zero-filling, unlike allocating and then copying.)
-    if (leaf.grad === null) leaf.grad = Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
-    else leaf.grad.add_(g);
+    accumulateInto(this.variable, g);
     return [];
   }
+}
+
+/** Adds g into t.grad, for leaves and for non-leaves that retain their gradient. */
+export function accumulateInto(t: Tensor, g: Tensor): void {
+  // The first gradient is copied: backward may hand the same tensor to several tensors.
+  // (slice() copies without first zero-filling, unlike allocating and then copying.)
+  if (t.grad === null) t.grad = Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
+  else t.grad.add_(g);
 }
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor';
-import { gradientEdge } from './accumulateGrad';
+import { accumulateInto, gradientEdge } from './accumulateGrad';
 import { noGrad } from './gradMode';
 import type { Node } from './node';
 
@@ -51,7 +51,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       buffers.delete(node);
       for (const [index, t] of node.retained) {
         const g = gradOutputs[index];
-        if (g !== null) t.grad = t.grad === null ? g.detach().clone() : t.grad.add(g);
+        if (g !== null) accumulateInto(t, g);
       }
       const gradInputs = node.apply(gradOutputs, retainGraph);
       node.next.forEach((e, i) => {

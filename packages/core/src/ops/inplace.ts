@@ -35,7 +35,7 @@ export function inplace<T extends Tensor>(
   if (!sameShape(result.shape, self.shape)) {
     throw new Error(`${op}: the result of shape ${formatShape(result.shape)} does not fit the tensor of shape ${formatShape(self.shape)}`);
   }
-  if (op !== 'copy_' && promoteTypes(result.dtype, self.dtype) !== self.dtype) {
+  if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
     throw new Error(`${op}: result type ${result.dtype} can't be cast to the tensor's dtype ${self.dtype}`);
   }
   getBackend().copy(result.strided(), self.strided(), self.shape);
