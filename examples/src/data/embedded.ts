@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Generator } from '@wick/core';
+import { Generator, randperm } from '@wick/core';
 import type { ImageSet } from './idx';
 
 /** The seed of the fixed train/test split of the embedded digits (independent of --seed). */
@@ -32,12 +32,7 @@ export function loadEmbeddedDigits(): { train: ImageSet; test: ImageSet } {
     }
   });
 
-  const order = Array.from({ length: count }, (_, i) => i);
-  const g = new Generator(SPLIT_SEED);
-  for (let i = count - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = Array.from(randperm(count, { generator: new Generator(SPLIT_SEED) }).dataSync());
   const subset = (indices: number[]): ImageSet => {
     const out = new Float32Array(indices.length * pixels);
     const outLabels = new Uint8Array(indices.length);

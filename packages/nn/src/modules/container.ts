@@ -4,6 +4,16 @@ import { Module } from '../module';
 /** A module that maps a tensor to a tensor: what Sequential chains. */
 export type TensorModule = Module & { forward(input: Tensor): Tensor };
 
+/** The index-th child (negative counts from the end), or an error naming the container. */
+function childAt(container: Module, index: number): Module {
+  const kids = container.children();
+  const i = index < 0 ? index + kids.length : index;
+  if (!Number.isInteger(i) || i < 0 || i >= kids.length) {
+    throw new Error(`${container.constructor.name}: index ${index} is out of range for ${kids.length} modules`);
+  }
+  return kids[i];
+}
+
 /** Runs its modules in order, each on the previous one's output; they are named 0, 1, 2, ... */
 export class Sequential extends Module {
   constructor(...modules: TensorModule[]) {
@@ -16,10 +26,7 @@ export class Sequential extends Module {
   }
 
   at(index: number): TensorModule {
-    const kids = this.children();
-    const i = index < 0 ? index + kids.length : index;
-    if (i < 0 || i >= kids.length) throw new Error(`Sequential: index ${index} is out of range for ${kids.length} modules`);
-    return kids[i] as TensorModule;
+    return childAt(this, index) as TensorModule;
   }
 
   forward(input: Tensor): Tensor {
@@ -44,10 +51,7 @@ export class ModuleList<M extends Module = Module> extends Module {
   }
 
   at(index: number): M {
-    const kids = this.children();
-    const i = index < 0 ? index + kids.length : index;
-    if (i < 0 || i >= kids.length) throw new Error(`ModuleList: index ${index} is out of range for ${kids.length} modules`);
-    return kids[i] as M;
+    return childAt(this, index) as M;
   }
 
   [Symbol.iterator](): Iterator<M> {

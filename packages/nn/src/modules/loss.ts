@@ -4,18 +4,27 @@ import { crossEntropy, type CrossEntropyOptions } from '../functional/loss/cross
 import { nllLoss, type NLLLossOptions } from '../functional/loss/nllLoss';
 import type { Reduction } from '../functional/loss/reduction';
 
-/** The negative log-likelihood loss over log-probabilities (see F.nllLoss). */
-export class NLLLoss extends Module {
+/**
+ * What NLLLoss and CrossEntropyLoss share, as torch's _WeightedLoss: class weights kept as a
+ * buffer (so they travel in stateDict), the ignored target value and the reduction.
+ */
+abstract class WeightedLoss extends Module {
   declare readonly weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly reduction: Reduction;
 
-  constructor(options: NLLLossOptions = {}) {
+  constructor(options: NLLLossOptions) {
     super();
-    // As in torch's _WeightedLoss, the class weights are a buffer, so they travel in stateDict.
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.reduction = options.reduction ?? 'mean';
+  }
+}
+
+/** The negative log-likelihood loss over log-probabilities (see F.nllLoss). */
+export class NLLLoss extends WeightedLoss {
+  constructor(options: NLLLossOptions = {}) {
+    super(options);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -24,17 +33,11 @@ export class NLLLoss extends Module {
 }
 
 /** Cross-entropy between logits and class indices or probabilities (see F.crossEntropy). */
-export class CrossEntropyLoss extends Module {
-  declare readonly weight: Tensor | null;
-  readonly ignoreIndex: number;
-  readonly reduction: Reduction;
+export class CrossEntropyLoss extends WeightedLoss {
   readonly labelSmoothing: number;
 
   constructor(options: CrossEntropyOptions = {}) {
-    super();
-    this.registerBuffer('weight', options.weight ?? null);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    this.reduction = options.reduction ?? 'mean';
+    super(options);
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
 
