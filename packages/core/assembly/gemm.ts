@@ -3,35 +3,31 @@
 // micro-kernel with eight f32x4 accumulators over the whole depth. The work splits by B's
 // column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
 
-export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
-  const panels = (m + 3) >> 2;
-  for (let p = 0; p < panels; p++) {
-    const base = dst + <usize>(p * k * 16);
-    for (let r = 0; r < 4; r++) {
-      const i = p * 4 + r;
-      if (i < m) {
-        const row = a + <usize>(i * rs * 4);
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 4 + r) * 4), load<f32>(row + <usize>(kk * cs * 4)));
+/**
+ * Packs panels [p0, p1) of `width` lines each (rows of A or columns of B) so that the micro-kernel
+ * reads them depth-major: dst[panel][kk][line]. Line i starts at src + i * lineStride and steps
+ * by depthStride along the depth; lines past `count` are zero.
+ */
+@inline function packPanels(
+  src: usize, count: i32, k: i32, lineStride: i32, depthStride: i32, width: i32, dst: usize, p0: i32, p1: i32,
+): void {
+  for (let p = p0; p < p1; p++) {
+    const base = dst + <usize>(p * k * width * 4);
+    for (let r = 0; r < width; r++) {
+      const i = p * width + r;
+      if (i < count) {
+        const line = src + <usize>(i * lineStride * 4);
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * width + r) * 4), load<f32>(line + <usize>(kk * depthStride * 4)));
       } else {
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 4 + r) * 4), 0);
+        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * width + r) * 4), 0);
       }
     }
   }
 }
 
-function packB(b: usize, k: i32, n: i32, rs: i32, cs: i32, dst: usize, p0: i32, p1: i32): void {
-  for (let p = p0; p < p1; p++) {
-    const base = dst + <usize>(p * k * 32);
-    for (let c = 0; c < 8; c++) {
-      const j = p * 8 + c;
-      if (j < n) {
-        const col = b + <usize>(j * cs * 4);
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 8 + c) * 4), load<f32>(col + <usize>(kk * rs * 4)));
-      } else {
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * 8 + c) * 4), 0);
-      }
-    }
-  }
+/** Packs all of A (m x k, element (i, p) at a + (i*rs + p*cs)*4) into 4-row panels. */
+export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): void {
+  packPanels(a, m, k, rs, cs, 4, dst, 0, (m + 3) >> 2);
 }
 
 /** Packs B's column panels [p0, p1) and computes those columns of C, given packed A. */
@@ -40,7 +36,8 @@ export function gemmPanels(
   c: usize, m: i32, k: i32, n: i32,
   packedA: usize, packedB: usize, p0: i32, p1: i32, scratch: usize,
 ): void {
-  packB(b, k, n, bRs, bCs, packedB, p0, p1);
+  // B's columns are its lines: column j starts at b + j*bCs and steps by bRs down the depth.
+  packPanels(b, n, k, bCs, bRs, 8, packedB, p0, p1);
   const mp = (m + 3) >> 2;
   for (let jp = p0; jp < p1; jp++) {
     const bp = packedB + <usize>(jp * k * 32);

@@ -11,22 +11,32 @@ import { around, broadcastView, empty, requireFloat } from './util';
  * from a GEMM in the layout it is stored in:
  *   dx = dy W,  dW = dy^T x  (out x in, like W: no transpose to copy),  db = sum over rows of dy.
  */
+/** t as a matrix of `cols` columns; a matrix already stays as it is (no view to build). */
+function asRows(t: Tensor, cols: number): Tensor {
+  return t.ndim === 2 ? t : t.reshape([-1, cols]);
+}
+
+/** y (N, out) back in the leading shape of `like`; a matrix input needs nothing. */
+function unflatten(y: Tensor, like: Tensor, cols: number): Tensor {
+  return like.ndim === 2 ? y : y.reshape([...like.shape.slice(0, -1), cols]);
+}
+
 class Linear extends Function {
   static forward(ctx: Context, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-    const rows = x.reshape([-1, weight.shape[1]]);
+    const rows = asRows(x, weight.shape[1]);
     const y = product(rows, weight.t());
     if (bias !== null) {
       // Add the bias row by row, in place: y is fresh and read only at the index it writes.
       getBackend().binary('add', y.strided(), broadcastView(bias, y.shape), y.shape, y.storage.data);
     }
     ctx.saveForBackward(rows, weight);
-    return y.reshape([...x.shape.slice(0, -1), weight.shape[0]]);
+    return unflatten(y, x, weight.shape[0]);
   }
 
   static backward(ctx: Context, g: Tensor) {
     const [rows, weight] = ctx.savedTensors;
-    const g2 = g.reshape([-1, weight.shape[0]]);
-    const gx = ctx.needsInputGrad[0] ? product(g2, weight).reshape([...g.shape.slice(0, -1), weight.shape[1]]) : null;
+    const g2 = asRows(g, weight.shape[0]);
+    const gx = ctx.needsInputGrad[0] ? unflatten(product(g2, weight), g, weight.shape[1]) : null;
     const gw = ctx.needsInputGrad[1] ? product(g2.t(), rows) : null;
     let gb: Tensor | null = null;
     if (ctx.needsInputGrad[2]) {
