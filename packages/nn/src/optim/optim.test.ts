@@ -97,3 +97,12 @@ describe('optimizer behaviour', () => {
     expect(() => y.backward()).toThrow('modified by an in-place operation');
   });
 });
+
+test('a state dict naming a parameter the optimizer lacks is refused before anything changes', () => {
+  const p = zeros([2], { requiresGrad: true });
+  const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+  expect(() => opt.loadStateDict({ state: { 3: { momentumBuffer: zeros([2]) } }, paramGroups: [{ ...opt.paramGroups[0], params: [0] }] })).toThrow(
+    'SGD: the loaded state dict has state for parameter 3, but this optimizer has 1 parameters',
+  );
+  expect(opt.state.size).toBe(0);
+});

@@ -124,6 +124,9 @@ export abstract class Optimizer<O extends object> {
     const params = this.paramGroups.flatMap((g) => g.params);
     for (const [k, s] of Object.entries(dict.state)) {
       const p = params[Number(k)];
+      if (p === undefined) {
+        throw new Error(`${this.constructor.name}: the loaded state dict has state for parameter ${k}, but this optimizer has ${params.length} parameters`);
+      }
       for (const v of Object.values(s)) {
         if (typeof v !== 'number' && !sameShape(v.shape, p.shape)) {
           throw new Error(`${this.constructor.name}: state for parameter ${k} has shape ${formatShape(v.shape)}, the parameter has ${formatShape(p.shape)}`);
