@@ -1,6 +1,6 @@
 import { Context, formatShape, Function, getBackend, isFloatingPoint, sameShape, tensor, zerosLike, type LossLayout, type Tensor } from '@wick/core';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
-import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
+import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout, sampleShape } from './validate';
 
 export interface CrossEntropyOptions {
   /** A manual rescaling weight for each class (a 1-D tensor of length C). */
@@ -65,7 +65,7 @@ class SoftCrossEntropy extends Function {
     getBackend().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
     ctx.state = { layout, reduction, ignoreIndex: -100, labelSmoothing, divisor: samples };
     ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
-    return reduceLosses(losses, reduction, samples, input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)], input);
+    return reduceLosses(losses, reduction, samples, sampleShape(input), input);
   }
 
   static backward(ctx: Context<CeState>, g: Tensor) {

@@ -11,6 +11,11 @@ export function checkReduction(op: string, reduction: string): Reduction {
   return reduction as Reduction;
 }
 
+/** The shape of one loss per sample: the input's without its class dim, (N, d1, ..., dk) or (). */
+export function sampleShape(input: Tensor): number[] {
+  return input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+}
+
 /** The class dim is 1, or 0 for an unbatched (C) input; the rest is (outer, inner) around it. */
 export function classLayout(op: string, input: Tensor): LossLayout {
   if (!isFloatingPoint(input.dtype)) {
@@ -43,7 +48,7 @@ export function checkIgnoreIndex(op: string, ignoreIndex: number): void {
  * equal to ignoreIndex.
  */
 export function checkClassTarget(op: string, input: Tensor, target: Tensor, classes: number, ignoreIndex: number): void {
-  const expected = input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  const expected = sampleShape(input);
   if (target.dtype !== 'int64') {
     throw new Error(
       `${op}: expected int64 class-index targets, got a ${target.dtype} target of shape ${formatShape(target.shape)}` +
