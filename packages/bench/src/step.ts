@@ -6,7 +6,7 @@
  * training step needs.
  */
 import { availableBackends, createWasmBackend, rand, setNumThreads, useBackend, type BackendName, type Tensor } from '@wick/core';
-import { medianMs } from './timing';
+import { interleaved, medianMs, type Sampler } from './timing';
 import { wickStep } from './contenders/wick';
 import { tfjsStep } from './contenders/tfjs';
 import { TorchStep } from './contenders/torch';
@@ -34,29 +34,24 @@ function gemmTable(backend: BackendName, threads: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const contenders: [string, (n: number) => Promise<number>, number][] = [];
+  const contenders: Record<string, Sampler> = {};
   for (const backend of availableBackends()) {
     const step = wickStep(backend);
-    contenders.push([`Wick (${backend})`, async (n) => medianMs(step, n, 2), backend === 'cpu' ? 15 : 60]);
+    contenders[`Wick (${backend})`] = () => medianMs(step, backend === 'cpu' ? 15 : 60, 2);
   }
   if (availableBackends().includes('wasm') && maxThreads() > 1) {
     const step = wickStep('wasm', 2);
-    contenders.push(['Wick (wasm, 2 threads)', async (n) => medianMs(step, n, 2), 60]);
+    contenders['Wick (wasm, 2 threads)'] = () => medianMs(step, 60, 2);
   }
   const tfWasm = await tfjsStep('wasm');
-  contenders.push(['TensorFlow.js 4.22 (wasm)', async (n) => medianMs(tfWasm, n, 2), 40]);
+  contenders['TensorFlow.js 4.22 (wasm)'] = () => medianMs(tfWasm, 40, 2);
   const tfCpu = await tfjsStep('cpu');
-  contenders.push(['TensorFlow.js 4.22 (cpu)', async (n) => medianMs(tfCpu, n, 2), 10]);
+  contenders['TensorFlow.js 4.22 (cpu)'] = () => medianMs(tfCpu, 10, 2);
   const torch = await TorchStep.start();
-  if (torch !== null) contenders.push([`PyTorch ${torch.version} (1 thread)`, (n) => torch.medianMs(n), 200]);
+  if (torch !== null) contenders[`PyTorch ${torch.version} (1 thread)`] = () => torch.medianMs(200);
 
-  const samples = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, run, n] of contenders) (samples.get(name) as number[]).push(await run(n));
-  }
+  const results = Object.entries(await interleaved(contenders, ROUNDS));
   torch?.stop();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const results = [...samples].map(([name, xs]) => [name, median(xs)] as const);
   const reference = results.find(([name]) => name.startsWith('PyTorch'))?.[1];
 
   console.log('Training step, MLP 784-128-10, batch 64, SGD, log-softmax + NLL: median ms/step');

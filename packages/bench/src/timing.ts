@@ -7,24 +7,24 @@ export function medianMs(fn: () => void, runs: number, warmup = 3): number {
     fn();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+/** Takes one timing sample (ms), perhaps from another process. */
+export type Sampler = () => number | Promise<number>;
+
 /**
- * Times several contenders interleaved (a round of each, repeated), so drift in machine load
- * hits all of them alike; returns each one's median in ms.
+ * Samples several contenders interleaved (a round of each, repeated), so drift in machine load
+ * hits all of them alike; returns each one's median in ms, in the contenders' order.
  */
-export function interleaved(contenders: Record<string, () => void>, rounds: number, runsPerRound: number): Record<string, number> {
-  const samples: Record<string, number[]> = {};
-  for (const name of Object.keys(contenders)) {
-    contenders[name]();
-    samples[name] = [];
-  }
+export async function interleaved(contenders: Record<string, Sampler>, rounds: number): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(contenders)) samples[name].push(medianMs(fn, runsPerRound, 1));
+    for (const [name, sample] of Object.entries(contenders)) samples[name].push(await sample());
   }
-  const out: Record<string, number> = {};
-  for (const [name, s] of Object.entries(samples)) out[name] = s.sort((a, b) => a - b)[Math.floor(s.length / 2)];
-  return out;
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]));
 }
