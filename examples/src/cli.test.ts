@@ -3,7 +3,7 @@ import { parseCli, UsageError } from './cli';
 describe('the training CLI', () => {
   test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
     expect(parseCli([])).toEqual({
-      epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1,
+      epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
     });
   });
 
@@ -21,6 +21,7 @@ describe('the training CLI', () => {
     [['--loss', 'mse'], "--loss must be one of cross-entropy, nll, got 'mse'"],
     [['--data', '/no/such/dir'], "--data must be a directory of IDX files, got '/no/such/dir'"],
     [['--threads', '0'], "--threads must be a positive integer, got '0'"],
+    [['--backend', 'gpu'], "--backend must be one of wasm, cpu, got 'gpu'"],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j is refused', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);

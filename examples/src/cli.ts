@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 export type LossName = 'cross-entropy' | 'nll';
+export type BackendChoice = 'cpu' | 'wasm';
 
 export interface TrainConfig {
   epochs: number;
@@ -15,6 +16,7 @@ export interface TrainConfig {
   loss: LossName;
   hidden: number;
   threads: number;
+  backend: BackendChoice;
 }
 
 export const USAGE = `Train a 784-128-10 MLP on handwritten digits with Wick.
@@ -36,6 +38,7 @@ Options:
                      (LogSoftmax + NLLLoss) (default cross-entropy)
   --hidden N         hidden units (default 128)
   --threads N        threads for large matrix products: 1, or 2 in Node (default 1)
+  --backend NAME     wasm (WebAssembly SIMD) or cpu (plain TypeScript) (default wasm)
   -h, --help         show this help`;
 
 /** A bad command line: the message is shown with the usage. */
@@ -73,6 +76,7 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
         loss: { type: 'string' },
         hidden: { type: 'string' },
         threads: { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,5 +110,6 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
     loss: oneOf('loss', v.loss, ['cross-entropy', 'nll'] as const, 'cross-entropy'),
     hidden: positiveInteger('hidden', v.hidden, 128),
     threads: positiveInteger('threads', v.threads, 1),
+    backend: oneOf('backend', v.backend, ['wasm', 'cpu'] as const, 'wasm'),
   };
 }

@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { getBackend } from '@wick/core';
 import { save } from '@wick/nn';
 import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
 import { loadSplits } from './data';
@@ -37,7 +36,7 @@ function main(argv: readonly string[]): number {
   console.log(`data: ${splits.description}`);
   console.log(
     `model: MLP ${splits.train.pixels}-${config.hidden}-10, ${config.optimizer} lr=${config.lr}, batch ${config.batchSize}, ` +
-      `${config.epochs} epochs, loss ${config.loss}, seed ${config.seed}, backend ${getBackend().name} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
+      `${config.epochs} epochs, loss ${config.loss}, seed ${config.seed}, backend ${config.backend} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
   );
 
   const bar = new SingleBar(

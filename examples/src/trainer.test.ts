@@ -1,4 +1,4 @@
-import { getBackend, setBackend, useBackend, type BackendName } from '@wick/core';
+import { getBackend, setBackend, type BackendName } from '@wick/core';
 import type { TrainConfig } from './cli';
 import type { ImageSet, Splits } from './data';
 import { train } from './trainer';
@@ -11,7 +11,7 @@ function head(set: ImageSet, n: number): ImageSet {
 
 const digits = loadEmbeddedDigits();
 const small: Splits = { train: head(digits.train, 640), test: head(digits.test, 200), description: 'small' };
-const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1 };
+const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1, backend: 'wasm' };
 
 describe('training on real digits', () => {
   test('the embedded data split is 8,000 / 2,000 with all ten digits', () => {
@@ -47,10 +47,8 @@ describe('training on real digits', () => {
 describe('backends', () => {
   test("the wasm backend's loss curve over the first epoch equals the plain backend's", () => {
     const previous = getBackend();
-    const run = (backend: BackendName) => {
-      useBackend(backend);
-      return train({ ...config, epochs: 1, lr: 1e-3, hidden: 128 }, { ...small, train: digits.train }).stepLosses;
-    };
+    const run = (backend: BackendName) =>
+      train({ ...config, epochs: 1, lr: 1e-3, hidden: 128, backend }, { ...small, train: digits.train }).stepLosses;
     try {
       const plain = run('cpu');
       const wasm = run('wasm');

@@ -1,4 +1,4 @@
-import { manualSeed, noGrad, setNumThreads, type Tensor } from '@wick/core';
+import { manualSeed, noGrad, setNumThreads, useBackend, type Tensor } from '@wick/core';
 import { CrossEntropyLoss, LogSoftmax, NLLLoss, data, optim } from '@wick/nn';
 import type { TrainConfig } from './cli';
 import { toDataset, type Splits } from './data';
@@ -55,6 +55,7 @@ function evaluate(model: MLP, dataset: data.TensorDataset<[Tensor, Tensor]>): { 
 /** Trains the MLP with minibatches, the way a PyTorch training loop reads. */
 export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {}): TrainResult {
   manualSeed(config.seed);
+  useBackend(config.backend);
   setNumThreads(config.threads);
   const trainSet = toDataset(splits.train);
   const testSet = toDataset(splits.test);
