@@ -2,25 +2,25 @@
 // Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
 // micro-kernel with eight f32x4 accumulators over the whole depth. The work splits by B's
 // column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
+// A bias row (addmm's), when given, is the accumulators' starting value: adding it costs nothing.
 
 /**
  * Packs panels [p0, p1) of `width` lines each (rows of A or columns of B) so that the micro-kernel
  * reads them depth-major: dst[panel][kk][line]. Line i starts at src + i * lineStride and steps
- * by depthStride along the depth; lines past `count` are zero.
+ * by depthStride along the depth; lines past `count` are zero. The depth is the outer loop, so a
+ * row-major B is read along its rows (a transposed one reads `width` rows side by side).
  */
 @inline function packPanels(
   src: usize, count: i32, k: i32, lineStride: i32, depthStride: i32, width: i32, dst: usize, p0: i32, p1: i32,
 ): void {
   for (let p = p0; p < p1; p++) {
-    const base = dst + <usize>(p * k * width * 4);
-    for (let r = 0; r < width; r++) {
-      const i = p * width + r;
-      if (i < count) {
-        const line = src + <usize>(i * lineStride * 4);
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * width + r) * 4), load<f32>(line + <usize>(kk * depthStride * 4)));
-      } else {
-        for (let kk = 0; kk < k; kk++) store<f32>(base + <usize>((kk * width + r) * 4), 0);
-      }
+    const first = p * width;
+    const lines = min(width, count - first);
+    for (let kk = 0; kk < k; kk++) {
+      const from = src + <usize>((first * lineStride + kk * depthStride) * 4);
+      const to = dst + <usize>(((p * k + kk) * width) * 4);
+      for (let r = 0; r < lines; r++) store<f32>(to + <usize>(r * 4), load<f32>(from + <usize>(r * lineStride * 4)));
+      for (let r = lines; r < width; r++) store<f32>(to + <usize>(r * 4), 0);
     }
   }
 }
@@ -30,9 +30,12 @@ export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): v
   packPanels(a, m, k, rs, cs, 4, dst, 0, (m + 3) >> 2);
 }
 
-/** Packs B's column panels [p0, p1) and computes those columns of C, given packed A. */
+/**
+ * Packs B's column panels [p0, p1) and computes those columns of C, given packed A. `bias` is 0,
+ * or n floats added to every row of C, zero-padded to whole panels (a multiple of 8).
+ */
 export function gemmPanels(
-  b: usize, bRs: i32, bCs: i32,
+  b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
   packedA: usize, packedB: usize, p0: i32, p1: i32, scratch: usize,
 ): void {
@@ -44,17 +47,19 @@ export function gemmPanels(
     for (let ip = 0; ip < mp; ip++) {
       let ap = packedA + <usize>(ip * k * 16);
       let bq = bp;
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      const start0 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32));
+      const start1 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32), 16);
+      let c00 = start0, c01 = start1;
+      let c10 = start0, c11 = start1;
+      let c20 = start0, c21 = start1;
+      let c30 = start0, c31 = start1;
       for (let kk = 0; kk < k; kk++) {
         const b0 = v128.load(bq);
         const b1 = v128.load(bq, 16);
-        const a0 = f32x4.splat(load<f32>(ap));
-        const a1 = f32x4.splat(load<f32>(ap, 4));
-        const a2 = f32x4.splat(load<f32>(ap, 8));
-        const a3 = f32x4.splat(load<f32>(ap, 12));
+        const a0 = v128.load32_splat(ap);
+        const a1 = v128.load32_splat(ap, 4);
+        const a2 = v128.load32_splat(ap, 8);
+        const a3 = v128.load32_splat(ap, 12);
         c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
@@ -93,7 +98,7 @@ export function gemmPanels(
  * none are left: threads running this side by side balance their load whatever their speeds.
  */
 export function gemmShared(
-  b: usize, bRs: i32, bCs: i32,
+  b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
   packedA: usize, packedB: usize, counter: usize, chunk: i32, scratch: usize,
 ): void {
@@ -106,6 +111,6 @@ export function gemmShared(
       store<i32>(counter, p0 + chunk);
     }
     if (p0 >= panels) break;
-    gemmPanels(b, bRs, bCs, c, m, k, n, packedA, packedB, p0, min(p0 + chunk, panels), scratch);
+    gemmPanels(b, bRs, bCs, bias, c, m, k, n, packedA, packedB, p0, min(p0 + chunk, panels), scratch);
   }
 }

@@ -82,8 +82,13 @@ export interface Backend {
   where(cond: Strided, a: Strided, b: Strided, shape: readonly number[], out: Storage): void;
   reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number, out: Storage): void;
   argReduce(op: ArgReduceOp, x: Storage, outer: number, size: number, inner: number, values: Storage, indices: Storage): void;
-  /** out[b] = A[b] @ B[b] for each batch index b over batchShape; A is m x k, B is k x n. */
-  matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, batchShape: readonly number[], m: number, k: number, n: number): void;
+  /**
+   * out[b] = A[b] @ B[b] (+ bias on every row) for each batch index b over batchShape; A is
+   * m x k, B is k x n, bias null or n contiguous values.
+   */
+  matmul(
+    a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
+  ): void;
   softmax(x: Storage, outer: number, size: number, inner: number, out: Storage, log: boolean): void;
   /** Gradient of (log)softmax given its output y and upstream gradient gy. */
   softmaxBackward(y: Storage, gy: Storage, outer: number, size: number, inner: number, gx: Storage, log: boolean): void;

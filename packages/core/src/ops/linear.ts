@@ -4,7 +4,7 @@ import { Function } from '../autograd/function';
 import { formatShape } from '../shape';
 import { Tensor } from '../tensor/tensor';
 import { product } from './matmul';
-import { around, broadcastView, empty, requireFloat } from './util';
+import { around, empty, requireFloat } from './util';
 
 /**
  * y = x W^T + b as one op over x flattened to (N, in). Backward takes each gradient straight
@@ -24,11 +24,7 @@ function unflatten(y: Tensor, like: Tensor, cols: number): Tensor {
 class Linear extends Function {
   static forward(ctx: Context, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const rows = asRows(x, weight.shape[1]);
-    const y = product(rows, weight.t());
-    if (bias !== null) {
-      // Add the bias row by row, in place: y is fresh and read only at the index it writes.
-      getBackend().binary('add', y.strided(), broadcastView(bias, y.shape), y.shape, y.storage.data);
-    }
+    const y = product(rows, weight.t(), bias);
     ctx.saveForBackward(rows, weight);
     return unflatten(y, x, weight.shape[0]);
   }
@@ -60,5 +56,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== weight.shape[0])) {
     throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${formatShape(b.shape)}`);
   }
+  if (b !== null && b.dtype !== weight.dtype) throw new Error(`linear: bias is ${b.dtype} but weight is ${weight.dtype}`);
   return Linear.apply(x, weight, b);
 }

@@ -23,12 +23,15 @@ function operand(t: Tensor, batchShape: readonly number[]): MatrixOperand {
   return { data: source.storage.data, offset: source.offset, batchStrides, transposed };
 }
 
-/** The batched product of tensors of rank >= 2 through the backend's GEMM, outside autograd. */
-export function product(a: Tensor, b: Tensor): Tensor {
+/**
+ * The batched product of tensors of rank >= 2 through the backend's GEMM, outside autograd,
+ * plus a contiguous bias row (torch.addmm's) on every row when given.
+ */
+export function product(a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
   const [m, k, n] = [a.shape[a.ndim - 2], a.shape[a.ndim - 1], b.shape[b.ndim - 1]];
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = empty([...batch, m, n], a.dtype);
-  getBackend().matmul(operand(a, batch), operand(b, batch), out.storage.data, batch, m, k, n);
+  getBackend().matmul(operand(a, batch), operand(b, batch), bias?.dataSync() ?? null, out.storage.data, batch, m, k, n);
   return out;
 }
 

@@ -6,32 +6,33 @@ import { forEachBatch } from '../batches';
 const K_BLOCK = 64;
 
 let scratch = new Float64Array(0);
-function accumulator(size: number): Float64Array {
-  if (scratch.length < size) scratch = new Float64Array(size);
-  scratch.fill(0, 0, size);
+/** An m x n float64 accumulator starting at the bias row (or zero). */
+function accumulator(m: number, n: number, bias: Storage | null): Float64Array {
+  if (scratch.length < m * n) scratch = new Float64Array(m * n);
+  if (bias === null) scratch.fill(0, 0, m * n);
+  else for (let i = 0; i < m; i++) scratch.set(bias, i * n);
   return scratch;
 }
 
 /**
- * C = A B for one matrix, A logically m x k with element (i, p) at a[ao + i*ai + p*ap],
- * B logically k x n with element (p, j) at b[bo + p*bp + j*bj].
+ * C = A B (+ bias on every row) for one matrix, A logically m x k with element (i, p) at
+ * a[ao + i*ai + p*ap], B logically k x n with element (p, j) at b[bo + p*bp + j*bj].
  */
 function gemm(
   a: Storage, ao: number, ai: number, ap: number,
   b: Storage, bo: number, bp: number, bj: number,
-  c: Storage, co: number, m: number, k: number, n: number,
+  bias: Storage | null, c: Storage, co: number, m: number, k: number, n: number,
 ): void {
   if (bj === 1) {
     // i-p-j order: the innermost loop is a unit-stride axpy over a row of B and of C,
     // accumulated in float64 and blocked over p so a slab of B stays in cache.
-    const acc = accumulator(m * n);
+    const acc = accumulator(m, n, bias);
     for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
       const p1 = Math.min(p0 + K_BLOCK, k);
       for (let i = 0; i < m; i++) {
         const row = i * n;
         for (let p = p0; p < p1; p++) {
           const av = a[ao + i * ai + p * ap];
-          if (av === 0) continue;
           const bRow = bo + p * bp;
           for (let j = 0; j < n; j++) acc[row + j] += av * b[bRow + j];
         }
@@ -46,7 +47,7 @@ function gemm(
       const aRow = ao + i * ai;
       for (let j = 0; j < n; j++) {
         const bRow = bo + j * bj;
-        let s = 0;
+        let s = bias === null ? 0 : bias[j];
         for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
         c[co + i * n + j] = s;
       }
@@ -56,12 +57,13 @@ function gemm(
   // Any other layout: pack B row-major once, then take the fast path.
   const packed = new Float64Array(k * n);
   for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) packed[p * n + j] = b[bo + p * bp + j * bj];
-  gemm(a, ao, ai, ap, packed, 0, n, 1, c, co, m, k, n);
+  gemm(a, ao, ai, ap, packed, 0, n, 1, bias, c, co, m, k, n);
 }
 
 export function matmul(
   a: MatrixOperand,
   b: MatrixOperand,
+  bias: Storage | null,
   out: Storage,
   batchShape: readonly number[],
   m: number,
@@ -70,5 +72,5 @@ export function matmul(
 ): void {
   const [ai, ap] = a.transposed ? [1, m] : [k, 1];
   const [bp, bj] = b.transposed ? [1, k] : [n, 1];
-  forEachBatch(batchShape, a, b, (t, ao, bo) => gemm(a.data, ao, ai, ap, b.data, bo, bp, bj, out, t * m * n, m, k, n));
+  forEachBatch(batchShape, a, b, (t, ao, bo) => gemm(a.data, ao, ai, ap, b.data, bo, bp, bj, bias, out, t * m * n, m, k, n));
 }

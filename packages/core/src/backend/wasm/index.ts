@@ -10,12 +10,12 @@ interface KernelExports {
   memory?: WebAssembly.Memory;
   packA(a: number, m: number, k: number, rowStride: number, colStride: number, packedA: number): void;
   gemmPanels(
-    b: number, bRowStride: number, bColStride: number,
+    b: number, bRowStride: number, bColStride: number, bias: number,
     c: number, m: number, k: number, n: number,
     packedA: number, packedB: number, panelStart: number, panelEnd: number, scratch: number,
   ): void;
   gemmShared(
-    b: number, bRowStride: number, bColStride: number,
+    b: number, bRowStride: number, bColStride: number, bias: number,
     c: number, m: number, k: number, n: number,
     packedA: number, packedB: number, counter: number, chunk: number, scratch: number,
   ): void;
@@ -76,6 +76,12 @@ class Arena {
     this.heap.set(data.subarray(from, from + count), pointer / 4);
   }
 
+  /** Copies n values in and zeroes the buffer up to `size` values. */
+  putPadded(data: Storage, n: number, size: number, pointer: number): void {
+    this.put(data, 0, n, pointer);
+    this.heap.fill(0, pointer / 4 + n, pointer / 4 + size);
+  }
+
   take(pointer: number, count: number, into: Storage, at = 0): void {
     into.set(this.heap.subarray(pointer / 4, pointer / 4 + count), at);
   }
@@ -106,9 +112,12 @@ class WasmKernels {
     return this.startThreads !== null;
   }
 
-  matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, batchShape: readonly number[], m: number, k: number, n: number): void {
-    if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && out instanceof Float32Array)) {
-      cpuBackend.matmul(a, b, out, batchShape, m, k, n);
+  matmul(
+    a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
+  ): void {
+    const float32 = [a.data, b.data, out, bias ?? out].every((s) => s instanceof Float32Array);
+    if (!float32) {
+      cpuBackend.matmul(a, b, bias, out, batchShape, m, k, n);
       return;
     }
     const panels = Math.ceil(n / 8);
@@ -118,9 +127,11 @@ class WasmKernels {
     const worker = split && this.threaded !== null ? this.threaded.worker : null;
     const packedASize = Math.ceil(m / 4) * 4 * k * 4;
     // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
-    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2] = arena.layout([
-      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, panels * 8 * k * 4, 128, 128,
+    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr] = arena.layout([
+      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, panels * 8 * k * 4, 128, 128, panels * 8 * 4,
     ]);
+    if (bias !== null) arena.putPadded(bias, n, panels * 8, biasPtr);
+    const biasArg = bias === null ? 0 : biasPtr;
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
     const kernels = arena.kernels;
@@ -129,11 +140,11 @@ class WasmKernels {
       arena.put(b.data, bo, k * n, bPtr);
       if (worker === null) {
         kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmPanels(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, 0, panels, scratch);
+        kernels.gemmPanels(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA, packedB, 0, panels, scratch);
       } else {
-        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, cPtr, m, k, n, packedA2, packedB, PANEL_COUNTER, CHUNK, scratch2]);
+        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA2, packedB, PANEL_COUNTER, CHUNK, scratch2]);
         kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmShared(bPtr, bRs, bCs, cPtr, m, k, n, packedA, packedB, PANEL_COUNTER, CHUNK, scratch);
+        kernels.gemmShared(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA, packedB, PANEL_COUNTER, CHUNK, scratch);
         worker.finish();
       }
       arena.take(cPtr, m * n, out, t * m * n);
@@ -219,7 +230,7 @@ export function createWasmBackend(): WasmBackend | null {
   const kernels = new WasmKernels(new Arena(exports, exports.memory as WebAssembly.Memory), threadable ? startThreads : null);
   return {
     name: 'wasm',
-    matmul: (a, b, out, batchShape, m, k, n) => kernels.matmul(a, b, out, batchShape, m, k, n),
+    matmul: (a, b, bias, out, batchShape, m, k, n) => kernels.matmul(a, b, bias, out, batchShape, m, k, n),
     sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
     adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
     setThreads: (threads) => {

@@ -7,7 +7,7 @@
  */
 
 /**
- * Byte offset of the control block: [sequence, the 6 arguments of packA, the 12 of gemmShared,
+ * Byte offset of the control block: [sequence, the 6 arguments of packA, the 13 of gemmShared,
  * ..., done, ..., panel counter]. The worker packs its own copy of A, so neither thread waits for
  * the other to start, and both claim B's panels from the counter, so neither waits long at the end.
  */
@@ -36,7 +36,7 @@ for (;;) {
   seen = Atomics.load(ctl, 0);
   try {
     kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
-    kernels.gemmShared(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18]);
+    kernels.gemmShared(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19]);
   } finally {
     Atomics.store(ctl, done, seen);
     Atomics.notify(ctl, done);

@@ -11,30 +11,48 @@ describe('the wasm GEMM', () => {
   });
 
   const g = new Generator(11);
-  // Sizes off the 4x8 tile grid, every layout, a broadcast batch, and the training step's shapes.
+  // Sizes off the 4x8 tile grid, every layout, a broadcast batch, a bias row (off the grid too),
+  // and the training step's shapes.
   test.each([
-    [1, 1, 1, false, false, []],
-    [5, 3, 7, false, false, []],
-    [13, 17, 9, true, false, []],
-    [6, 10, 11, false, true, []],
-    [7, 5, 3, true, true, []],
-    [4, 6, 8, false, false, [3]],
-    [64, 784, 128, false, true, []],
-    [128, 64, 784, true, false, []],
-    [64, 128, 784, false, false, []],
-  ] as const)('m=%i k=%i n=%i, A transposed %s, B transposed %s, batch %j', (m, k, n, ta, tb, batch) => {
+    [1, 1, 1, false, false, [], false],
+    [5, 3, 7, false, false, [], true],
+    [13, 17, 9, true, false, [], false],
+    [6, 10, 11, false, true, [], true],
+    [7, 5, 3, true, true, [], false],
+    [4, 6, 8, false, false, [3], true],
+    [64, 784, 128, false, true, [], true],
+    [128, 64, 784, true, false, [], false],
+    [64, 128, 784, false, false, [], false],
+  ] as const)('m=%i k=%i n=%i, A transposed %s, B transposed %s, batch %j, bias %s', (m, k, n, ta, tb, batch, withBias) => {
     const batches = batch.reduce((x, y) => x * y, 1);
     const a = randn([batches * m * k], { generator: g }).dataSync();
     const b = randn([k * n], { generator: g }).dataSync();
+    const bias = withBias ? randn([n], { generator: g }).dataSync() : null;
     const opA: MatrixOperand = { data: a, offset: 0, batchStrides: batch.length ? [m * k] : [], transposed: ta };
     const opB: MatrixOperand = { data: b, offset: 0, batchStrides: batch.map(() => 0), transposed: tb };
     const expected = new Float32Array(batches * m * n);
     const actual = new Float32Array(batches * m * n).fill(NaN);
-    cpuBackend.matmul(opA, opB, expected, batch, m, k, n);
-    wasm?.matmul?.(opA, opB, actual, batch, m, k, n);
+    cpuBackend.matmul(opA, opB, bias, expected, batch, m, k, n);
+    wasm?.matmul?.(opA, opB, bias, actual, batch, m, k, n);
     for (let i = 0; i < expected.length; i++) {
       expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * (1 + Math.abs(expected[i])));
     }
+  });
+
+  test('the plain GEMM with a bias is the product plus the bias on every row', () => {
+    const a: MatrixOperand = { data: Float32Array.from([1, 2, 3, 4]), offset: 0, batchStrides: [], transposed: false };
+    const b: MatrixOperand = { data: Float32Array.from([1, 0, 2, 0, 1, 3]), offset: 0, batchStrides: [], transposed: false };
+    const out = new Float32Array(6);
+    cpuBackend.matmul(a, b, Float32Array.from([10, 20, 30]), out, [], 2, 2, 3);
+    expect(Array.from(out)).toEqual([11, 22, 38, 13, 24, 48]);
+  });
+
+  test('the plain GEMM propagates NaN and infinity from B even where A is zero, as torch does', () => {
+    const a: MatrixOperand = { data: Float32Array.from([0, 1]), offset: 0, batchStrides: [], transposed: false };
+    const b: MatrixOperand = { data: Float32Array.from([Infinity, 2]), offset: 0, batchStrides: [], transposed: false };
+    const out = new Float32Array(1);
+    cpuBackend.matmul(a, b, null, out, [], 1, 2, 1);
+    expect(out[0]).toBeNaN();
   });
 });
 
@@ -48,14 +66,15 @@ describe('two threads', () => {
     const n = 130; // not a whole number of panels
     const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: false };
     const b: MatrixOperand = { data: randn([n * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: true };
+    const bias = randn([n], { generator: g }).dataSync();
     const one = new Float32Array(m * n);
     const two = new Float32Array(m * n);
-    backend?.matmul?.(a, b, one, [], m, k, n);
+    backend?.matmul?.(a, b, bias, one, [], m, k, n);
     backend?.setThreads(2);
     expect(backend?.getThreads()).toBe(2);
     for (let repeat = 0; repeat < 3; repeat++) {
       two.fill(NaN);
-      backend?.matmul?.(a, b, two, [], m, k, n);
+      backend?.matmul?.(a, b, bias, two, [], m, k, n);
       expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
     }
     backend?.setThreads(1);
