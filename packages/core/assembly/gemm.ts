@@ -5,10 +5,12 @@
 // A bias row (addmm's), when given, is the accumulators' starting value: adding it costs nothing.
 
 /**
- * Packs panels [p0, p1) of `width` lines each (rows of A or columns of B) so that the micro-kernel
- * reads them depth-major: dst[panel][kk][line]. Line i starts at src + i * lineStride and steps
- * by depthStride along the depth; lines past `count` are zero. The depth is the outer loop, so a
- * row-major B is read along its rows (a transposed one reads `width` rows side by side).
+ * Packs panels [p0, p1) of `width` lines each (rows of A or columns of B; width 4 or 8) so that
+ * the micro-kernel reads them depth-major: dst[panel][kk][line]. Line i starts at
+ * src + i * lineStride and steps by depthStride along the depth; lines past `count` are zero.
+ * Packing is a tenth of a training step's GEMM time, so the two layouts a step has get vector
+ * paths: lines running along the depth (a row-major A, a transposed B) move as 4x4 transposes,
+ * lines side by side (a transposed A, a row-major B) as straight copies.
  */
 @inline function packPanels(
   src: usize, count: i32, k: i32, lineStride: i32, depthStride: i32, width: i32, dst: usize, p0: i32, p1: i32,
@@ -16,13 +18,47 @@
   for (let p = p0; p < p1; p++) {
     const first = p * width;
     const lines = min(width, count - first);
-    for (let kk = 0; kk < k; kk++) {
+    const panel = dst + <usize>(p * k * width * 4);
+    let kk = 0;
+    if (lines == width && depthStride == 1) {
+      for (; kk + 4 <= k; kk += 4) {
+        for (let g = 0; g < width; g += 4) transpose4(src + <usize>(((first + g) * lineStride + kk) * 4), lineStride, panel + <usize>((kk * width + g) * 4), width);
+      }
+    } else if (lines == width && lineStride == 1) {
+      for (; kk < k; kk++) {
+        const from = src + <usize>((first + kk * depthStride) * 4);
+        const to = panel + <usize>(kk * width * 4);
+        for (let g = 0; g < width; g += 4) v128.store(to + <usize>(g * 4), v128.load(from + <usize>(g * 4)));
+      }
+    }
+    for (; kk < k; kk++) {
       const from = src + <usize>((first * lineStride + kk * depthStride) * 4);
-      const to = dst + <usize>(((p * k + kk) * width) * 4);
+      const to = panel + <usize>(kk * width * 4);
       for (let r = 0; r < lines; r++) store<f32>(to + <usize>(r * 4), load<f32>(from + <usize>(r * lineStride * 4)));
       for (let r = lines; r < width; r++) store<f32>(to + <usize>(r * 4), 0);
     }
   }
+}
+
+/**
+ * Writes the transpose of the 4x4 block whose rows start at src, src + stride, ... (stride in
+ * floats) as 4 rows of 4 floats at dst, dst + dstStride, ...
+ */
+@inline function transpose4(src: usize, stride: i32, dst: usize, dstStride: i32): void {
+  const step = <usize>(stride * 4);
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + step);
+  const r2 = v128.load(src + 2 * step);
+  const r3 = v128.load(src + 3 * step);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  const out = <usize>(dstStride * 4);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 /** Packs all of A (m x k, element (i, p) at a + (i*rs + p*cs)*4) into 4-row panels. */
