@@ -1,15 +1,5 @@
 import type { Strided } from '../backend';
-import { forEachRow } from './strided';
-
-/** Whether strides lay `shape` out densely in row-major order. */
-function isDense(shape: readonly number[], strides: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && strides[i] !== expected) return false;
-    expected *= shape[i];
-  }
-  return true;
-}
+import { forEachRow, isDense } from './strided';
 
 export function copy(src: Strided, dst: Strided, shape: readonly number[]): void {
   const s = src.data;

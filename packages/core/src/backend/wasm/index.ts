@@ -1,7 +1,8 @@
 import type { Storage } from '../../dtype';
-import type { AdamHyper, Backend, MatrixOperand, SGDHyper } from '../backend';
+import type { AdamHyper, Backend, BinaryOp, MatrixOperand, SGDHyper, Strided, UnaryOp } from '../backend';
 import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
+import { isDense } from '../cpu/strided';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
 import { GemmWorker, PANEL_COUNTER } from './threads';
 
@@ -23,6 +24,8 @@ interface KernelExports {
     p: number, g: number, buf: number, n: number,
     lr: number, momentum: number, dampening: number, nesterov: number, weightDecay: number, firstStep: number,
   ): void;
+  relu(x: number, out: number, n: number): void;
+  maskPositive(g: number, y: number, out: number, n: number): void;
   adam(
     p: number, g: number, m: number, v: number, vmax: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
@@ -151,6 +154,34 @@ class WasmKernels {
     });
   }
 
+  unary(op: UnaryOp, x: Storage, out: Storage): void {
+    if (op !== 'relu' || !(x instanceof Float32Array && out instanceof Float32Array)) {
+      cpuBackend.unary(op, x, out);
+      return;
+    }
+    const n = x.length;
+    const arena = this.local;
+    const [xPtr, outPtr] = arena.layout([n * 4, n * 4]);
+    arena.put(x, 0, n, xPtr);
+    arena.kernels.relu(xPtr, outPtr, n);
+    arena.take(outPtr, n, out);
+  }
+
+  binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
+    const dense = isDense(shape, a.strides) && isDense(shape, b.strides);
+    if (op !== 'maskPositive' || !dense || !(a.data instanceof Float32Array && b.data instanceof Float32Array && out instanceof Float32Array)) {
+      cpuBackend.binary(op, a, b, shape, out);
+      return;
+    }
+    const n = out.length;
+    const arena = this.local;
+    const [gPtr, yPtr, outPtr] = arena.layout([n * 4, n * 4, n * 4]);
+    arena.put(a.data, a.offset, n, gPtr);
+    arena.put(b.data, b.offset, n, yPtr);
+    arena.kernels.maskPositive(gPtr, yPtr, outPtr, n);
+    arena.take(outPtr, n, out);
+  }
+
   sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, h: SGDHyper): void {
     const all = [param, grad, ...(momentumBuffer === null ? [] : [momentumBuffer])];
     if (!all.every((s) => s instanceof Float32Array)) {
@@ -231,6 +262,8 @@ export function createWasmBackend(): WasmBackend | null {
   return {
     name: 'wasm',
     matmul: (a, b, bias, out, batchShape, m, k, n) => kernels.matmul(a, b, bias, out, batchShape, m, k, n),
+    unary: (op, x, out) => kernels.unary(op, x, out),
+    binary: (op, a, b, shape, out) => kernels.binary(op, a, b, shape, out),
     sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
     adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
     setThreads: (threads) => {

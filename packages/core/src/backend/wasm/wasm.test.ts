@@ -1,5 +1,5 @@
 import {
-  Generator, availableBackends, cpuBackend, createWasmBackend, getNumThreads, randn, setNumThreads, type MatrixOperand,
+  Generator, availableBackends, cpuBackend, createWasmBackend, getNumThreads, randn, setNumThreads, type MatrixOperand, type Strided,
 } from '../../index';
 
 const wasm = createWasmBackend();
@@ -53,6 +53,33 @@ describe('the wasm GEMM', () => {
     const out = new Float32Array(1);
     cpuBackend.matmul(a, b, null, out, [], 1, 2, 1);
     expect(out[0]).toBeNaN();
+  });
+});
+
+describe('the wasm ReLU kernels', () => {
+  // Special values in every lane position and a tail that is not a multiple of four.
+  const x = Float32Array.from([-1, 0, -0, 2, NaN, Infinity, -Infinity, 1e-30, -1e-30, 3, -2, NaN, 5]);
+  const g = Float32Array.from([1, 2, 3, NaN, 5, -6, Infinity, 8, 9, NaN, 11, 12, -13]);
+  const dense = (data: Float32Array): Strided => ({ data, offset: 0, strides: [1] });
+
+  test('relu equals the plain kernel bit for bit (NaN kept, +0 for x <= 0)', () => {
+    const expected = new Float32Array(x.length);
+    const actual = new Float32Array(x.length).fill(7);
+    cpuBackend.unary('relu', x, expected);
+    wasm?.unary?.('relu', x, actual);
+    expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    expect(Object.is(actual[2], 0)).toBe(true);
+  });
+
+  test('its backward passes g where the output is positive and 0 elsewhere, NaN g included', () => {
+    const y = new Float32Array(x.length);
+    cpuBackend.unary('relu', x, y);
+    const expected = new Float32Array(x.length);
+    const actual = new Float32Array(x.length).fill(7);
+    cpuBackend.binary('maskPositive', dense(g), dense(y), [x.length], expected);
+    wasm?.binary?.('maskPositive', dense(g), dense(y), [x.length], actual);
+    expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    expect(Array.from(actual)).toEqual([0, 0, 0, NaN, 0, -6, 0, 8, 0, NaN, 0, 0, -13]);
   });
 });
 
