@@ -19,12 +19,25 @@ export class AccumulateGrad extends Node {
   }
 }
 
+/** Gradients a backward has just allocated and holds no other reference to. */
+const unshared = new WeakSet<Tensor>();
+
+/**
+ * Marks g, fresh from a backward and referenced nowhere else, as one the first accumulation
+ * may keep as .grad instead of copying (torch keeps a gradient whose use count is 1).
+ */
+export function unsharedGradient(g: Tensor): Tensor {
+  unshared.add(g);
+  return g;
+}
+
 /** Adds g into t.grad, for leaves and for non-leaves that retain their gradient. */
 export function accumulateInto(t: Tensor, g: Tensor): void {
-  // The first gradient is copied: backward may hand the same tensor to several tensors.
-  // (slice() copies without first zero-filling, unlike allocating and then copying.)
-  if (t.grad === null) t.grad = Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
-  else t.grad.add_(g);
+  if (t.grad === null) {
+    // Any other first gradient is copied: backward may hand one tensor to several tensors.
+    // (slice() copies without first zero-filling, unlike allocating and then copying.)
+    t.grad = unshared.delete(g) ? g : Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
+  } else t.grad.add_(g);
 }
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();

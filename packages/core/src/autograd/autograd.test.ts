@@ -1,6 +1,7 @@
 import {
-  Context, Function, Tensor, enableGrad, gradcheck, isGradEnabled, noGrad, ones, randn, tensor, zeros, manualSeed,
+  Context, Function, Tensor, enableGrad, gradcheck, isGradEnabled, linear, noGrad, ones, randn, tensor, zeros, manualSeed,
 } from '../index';
+import { accumulateInto, unsharedGradient } from './accumulateGrad';
 
 describe('backward', () => {
   test('a scalar backpropagates with an implicit gradient of 1', () => {
@@ -203,5 +204,37 @@ describe('custom Function', () => {
 
   test('gradcheck insists on float64', () => {
     expect(() => gradcheck((t) => t.exp(), [ones([2], { requiresGrad: true })])).toThrow('need float64');
+  });
+});
+
+describe('gradient accumulation', () => {
+  test('keeps a gradient marked unshared as .grad, once, and copies any other', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const c = tensor([5, 6], { requiresGrad: true });
+    const fresh = tensor([0.5, 0.25]);
+    accumulateInto(a, unsharedGradient(fresh));
+    expect(a.grad).toBe(fresh);
+    // The same tensor reaching a second leaf is no longer unshared: b gets a copy.
+    accumulateInto(b, fresh);
+    expect(b.grad).not.toBe(fresh);
+    b.grad?.mul_(2);
+    expect(a.grad?.toArray()).toEqual([0.5, 0.25]);
+    const plain = tensor([1, 1]);
+    accumulateInto(c, plain);
+    expect(c.grad).not.toBe(plain);
+  });
+
+  test('a linear layer over two backward passes accumulates the sum in the first .grad', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const w = tensor([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], { requiresGrad: true });
+    const bias = tensor([0.5, -0.5], { requiresGrad: true });
+    linear(x, w, bias).sum().backward();
+    const first = w.grad;
+    expect(first?.toArray()).toEqual([[5, 7, 9], [5, 7, 9]]);
+    linear(x, w, bias).sum().backward();
+    expect(w.grad).toBe(first);
+    expect(w.grad?.toArray()).toEqual([[10, 14, 18], [10, 14, 18]]);
+    expect(bias.grad?.toArray()).toEqual([4, 4]);
   });
 });

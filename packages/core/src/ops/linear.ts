@@ -1,4 +1,5 @@
 import { getBackend } from '../backend';
+import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { formatShape } from '../shape';
@@ -33,12 +34,13 @@ class Linear extends Function {
     const [rows, weight] = ctx.savedTensors;
     const g2 = asRows(g, weight.shape[0]);
     const gx = ctx.needsInputGrad[0] ? unflatten(product(g2, weight), g, weight.shape[1]) : null;
-    const gw = ctx.needsInputGrad[1] ? product(g2.t(), rows) : null;
+    const gw = ctx.needsInputGrad[1] ? unsharedGradient(product(g2.t(), rows)) : null;
     let gb: Tensor | null = null;
     if (ctx.needsInputGrad[2]) {
       gb = empty([weight.shape[0]], g.dtype);
       const [outer, size, inner] = around(g2.shape, 0);
       getBackend().reduce('sum', g2.dataSync(), outer, size, inner, gb.storage.data);
+      unsharedGradient(gb);
     }
     return [gx, gw, gb];
   }
