@@ -1,4 +1,5 @@
-"""PyTorch's side of the training-step benchmark: the same MLP step, on one thread.
+"""PyTorch's side of the training-step benchmark: the same MLP step, on the number of threads
+given as the first argument.
 
 Reads commands on stdin, one per line, and answers each with a JSON line:
   step N   -> {"ms": median ms of N training steps}
@@ -10,7 +11,7 @@ import sys
 import time
 import torch
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[1]))
 torch.manual_seed(0)
 model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
 opt = torch.optim.SGD(model.parameters(), lr=0.01)

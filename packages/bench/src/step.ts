@@ -1,9 +1,9 @@
 /**
  * One training step of an MLP 784-128-ReLU-10 with batch 64 (forward, log-softmax + NLL,
  * backward, SGD update) in Wick on each backend, TensorFlow.js (WASM and CPU backends) and,
- * where /usr/bin/python3 has torch, PyTorch on one thread: interleaved rounds in one run, then
- * the median ms/step of each and its ratio to PyTorch. Also GEMM GF/s for the three layouts a
- * training step needs.
+ * where /usr/bin/python3 has torch, PyTorch: interleaved rounds in one run, then the median
+ * ms/step of each and its ratio to PyTorch on the same number of threads (1, and 2 where this
+ * platform gives Wick a second thread). Also GEMM GF/s for the three layouts a training step needs.
  */
 import { availableBackends, createWasmBackend, rand, setNumThreads, useBackend, type BackendName, type Tensor } from '@wick/core';
 import { interleaved, medianMs, type Sampler } from './timing';
@@ -33,38 +33,56 @@ function gemmTable(backend: BackendName, threads: number): string[] {
   });
 }
 
+/** A contender in the step race and the thread count whose PyTorch it is compared with. */
+interface Entry {
+  threads: number;
+  sample: Sampler;
+}
+
 async function main(): Promise<void> {
-  const contenders: Record<string, Sampler> = {};
+  const threadCounts = availableBackends().includes('wasm') && maxThreads() > 1 ? [1, 2] : [1];
+  const contenders: Record<string, Entry> = {};
   for (const backend of availableBackends()) {
     const step = wickStep(backend);
-    contenders[`Wick (${backend})`] = () => medianMs(step, backend === 'cpu' ? 15 : 60, 2);
+    contenders[`Wick (${backend})`] = { threads: 1, sample: () => medianMs(step, backend === 'cpu' ? 15 : 60, 2) };
   }
-  if (availableBackends().includes('wasm') && maxThreads() > 1) {
+  if (threadCounts.includes(2)) {
     const step = wickStep('wasm', 2);
-    contenders['Wick (wasm, 2 threads)'] = () => medianMs(step, 60, 2);
+    contenders['Wick (wasm, 2 threads)'] = { threads: 2, sample: () => medianMs(step, 60, 2) };
   }
   const tfWasm = await tfjsStep('wasm');
-  contenders['TensorFlow.js 4.22 (wasm)'] = () => medianMs(tfWasm, 40, 2);
+  contenders['TensorFlow.js 4.22 (wasm)'] = { threads: 1, sample: () => medianMs(tfWasm, 40, 2) };
   const tfCpu = await tfjsStep('cpu');
-  contenders['TensorFlow.js 4.22 (cpu)'] = () => medianMs(tfCpu, 10, 2);
-  const torch = await TorchStep.start();
-  if (torch !== null) contenders[`PyTorch ${torch.version} (1 thread)`] = () => torch.medianMs(200);
-
-  const results = Object.entries(await interleaved(contenders, ROUNDS));
-  torch?.stop();
-  const reference = results.find(([name]) => name.startsWith('PyTorch'))?.[1];
-
-  console.log('Training step, MLP 784-128-10, batch 64, SGD, log-softmax + NLL: median ms/step');
-  console.log(`${'system'.padEnd(34)} ${'ms/step'.padStart(8)}  ${reference ? 'x PyTorch' : ''}`);
-  for (const [name, ms] of results) {
-    console.log(`${name.padEnd(34)} ${ms.toFixed(3).padStart(8)}  ${reference ? `${(ms / reference).toFixed(2)}x` : ''}`);
+  contenders['TensorFlow.js 4.22 (cpu)'] = { threads: 1, sample: () => medianMs(tfCpu, 10, 2) };
+  const torches: TorchStep[] = [];
+  const reference = new Map<number, string>();
+  for (const threads of threadCounts) {
+    const torch = await TorchStep.start(threads);
+    if (torch === null) break;
+    torches.push(torch);
+    const name = `PyTorch ${torch.version} (${threads} thread${threads > 1 ? 's' : ''})`;
+    contenders[name] = { threads, sample: () => torch.medianMs(200) };
+    reference.set(threads, name);
   }
-  if (!reference) console.log('(PyTorch not measured: /usr/bin/python3 with torch not found)');
+
+  const samplers = Object.fromEntries(Object.entries(contenders).map(([name, e]) => [name, e.sample]));
+  const ms = await interleaved(samplers, ROUNDS);
+  for (const torch of torches) torch.stop();
+
+  console.log('Training step, MLP 784-128-10, batch 64, SGD, log-softmax + NLL: median ms/step,');
+  console.log('and the ratio to PyTorch on as many threads');
+  console.log(`${'system'.padEnd(34)} ${'ms/step'.padStart(8)}  ${reference.size > 0 ? 'x PyTorch' : ''}`);
+  for (const [name, { threads }] of Object.entries(contenders)) {
+    const ref = reference.get(threads);
+    const ratio = ref === undefined ? '' : `${(ms[name] / ms[ref]).toFixed(2)}x`;
+    console.log(`${name.padEnd(34)} ${ms[name].toFixed(3).padStart(8)}  ${ratio}`);
+  }
+  if (reference.size === 0) console.log('(PyTorch not measured: /usr/bin/python3 with torch not found)');
   for (const backend of availableBackends()) {
     console.log(`\nGEMM on one thread, Wick ${backend} backend:`);
     for (const line of gemmTable(backend, 1)) console.log(line);
   }
-  if (availableBackends().includes('wasm') && maxThreads() > 1) {
+  if (threadCounts.includes(2)) {
     console.log('\nGEMM on two threads, Wick wasm backend:');
     for (const line of gemmTable('wasm', 2)) console.log(line);
   }

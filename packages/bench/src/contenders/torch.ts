@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 
 const PYTHON = '/usr/bin/python3';
 
-/** PyTorch in a child process (python/torch_step.py), driven line by line. */
+/** PyTorch in a child process (python/torch_step.py) on a given number of threads, driven line by line. */
 export class TorchStep {
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -14,10 +14,10 @@ export class TorchStep {
   ) {}
 
   /** Starts PyTorch, or returns null where /usr/bin/python3 has no torch. */
-  static async start(): Promise<TorchStep | null> {
+  static async start(threads: number): Promise<TorchStep | null> {
     if (!existsSync(PYTHON)) return null;
-    const child = spawn(PYTHON, [join(__dirname, '..', '..', 'python', 'torch_step.py')], {
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    const child = spawn(PYTHON, [join(__dirname, '..', '..', 'python', 'torch_step.py'), String(threads)], {
+      env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const first = await lines.next();

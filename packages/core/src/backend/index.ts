@@ -34,7 +34,7 @@ export function availableBackends(): BackendName[] {
 
 /**
  * How many threads kernels may use, as torch.set_num_threads: the wasm GEMM splits large
- * products over 2 where Node's worker threads are available; elsewhere this stays 1.
+ * products over 2 where Node's worker threads are available on 2 or more cores; elsewhere this stays 1.
  */
 export function setNumThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: expected a positive integer, got ${threads}`);

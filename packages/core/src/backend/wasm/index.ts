@@ -4,7 +4,7 @@ import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
 import { isDense } from '../cpu/strided';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
-import { GemmWorker, PANEL_COUNTER } from './threads';
+import { GemmWorker, PANEL_COUNTER, canUseSecondThread } from './threads';
 
 /** The exports of packages/core/assembly (pointers are byte offsets into memory). */
 interface KernelExports {
@@ -220,7 +220,7 @@ class WasmKernels {
 
 export interface WasmBackend extends Partial<Backend> {
   name: string;
-  /** Threads the GEMM may use: 1, or 2 where worker threads and shared memory exist (Node). */
+  /** Threads the GEMM may use: 1, or 2 where worker threads and shared memory exist (Node) on 2+ cores. */
   setThreads(threads: number): void;
   getThreads(): number;
   maxThreads(): number;
@@ -257,8 +257,7 @@ export function createWasmBackend(): WasmBackend | null {
   const bytes = decode(KERNELS_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return null;
   const exports = instantiate(new WebAssembly.Module(bytes));
-  const threadable = typeof SharedArrayBuffer === 'function' && typeof process === 'object' && typeof process.versions?.node === 'string';
-  const kernels = new WasmKernels(new Arena(exports, exports.memory as WebAssembly.Memory), threadable ? startThreads : null);
+  const kernels = new WasmKernels(new Arena(exports, exports.memory as WebAssembly.Memory), canUseSecondThread() ? startThreads : null);
   return {
     name: 'wasm',
     matmul: (a, b, bias, out, batchShape, m, k, n) => kernels.matmul(a, b, bias, out, batchShape, m, k, n),

@@ -61,6 +61,14 @@ function workerConstructor(): WorkerConstructor | null {
   }
 }
 
+/** Whether a second thread can help: Node, with worker threads, on more than one core. */
+export function canUseSecondThread(): boolean {
+  if (typeof SharedArrayBuffer !== 'function' || workerConstructor() === null) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const os = require('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
+  return (os.availableParallelism?.() ?? os.cpus().length) > 1;
+}
+
 export class GemmWorker {
   private readonly ctl: Int32Array;
   private sequence = 0;
