@@ -6,7 +6,7 @@
  * platform gives Wick a second thread). Also GEMM GF/s for the three layouts a training step needs.
  */
 import { availableBackends, createWasmBackend, rand, setNumThreads, useBackend, type BackendName, type Tensor } from '@wick/core';
-import { interleaved, medianMs, type Sampler } from './timing';
+import { interleaved, medianMs, sampleSubject, type Sampler } from './timing';
 import { wickStep } from './contenders/wick';
 import { tfjsStep } from './contenders/tfjs';
 import { TorchStep } from './contenders/torch';
@@ -43,17 +43,13 @@ async function main(): Promise<void> {
   const threadCounts = availableBackends().includes('wasm') && maxThreads() > 1 ? [1, 2] : [1];
   const contenders: Record<string, Entry> = {};
   for (const backend of availableBackends()) {
-    const step = wickStep(backend);
-    contenders[`Wick (${backend})`] = { threads: 1, sample: () => medianMs(step, backend === 'cpu' ? 15 : 60, 2) };
+    contenders[`Wick (${backend})`] = { threads: 1, sample: sampleSubject(wickStep(backend), backend === 'cpu' ? 15 : 60, 2) };
   }
   if (threadCounts.includes(2)) {
-    const step = wickStep('wasm', 2);
-    contenders['Wick (wasm, 2 threads)'] = { threads: 2, sample: () => medianMs(step, 60, 2) };
+    contenders['Wick (wasm, 2 threads)'] = { threads: 2, sample: sampleSubject(wickStep('wasm', 2), 60, 2) };
   }
-  const tfWasm = await tfjsStep('wasm');
-  contenders['TensorFlow.js 4.22 (wasm)'] = { threads: 1, sample: () => medianMs(tfWasm, 40, 2) };
-  const tfCpu = await tfjsStep('cpu');
-  contenders['TensorFlow.js 4.22 (cpu)'] = { threads: 1, sample: () => medianMs(tfCpu, 10, 2) };
+  contenders['TensorFlow.js 4.22 (wasm)'] = { threads: 1, sample: sampleSubject(await tfjsStep('wasm'), 40, 2) };
+  contenders['TensorFlow.js 4.22 (cpu)'] = { threads: 1, sample: sampleSubject(await tfjsStep('cpu'), 10, 2) };
   const torches: TorchStep[] = [];
   const reference = new Map<number, string>();
   for (const threads of threadCounts) {

@@ -17,6 +17,20 @@ export function median(xs: readonly number[]): number {
 /** Takes one timing sample (ms), perhaps from another process. */
 export type Sampler = () => number | Promise<number>;
 
+/** A system under test in this process: select() puts its settings in force, step() times one step. */
+export interface Subject {
+  select(): void;
+  step(): void;
+}
+
+/** Samples a subject: selects it (outside the timing), then the median ms of `runs` steps. */
+export function sampleSubject(subject: Subject, runs: number, warmup: number): Sampler {
+  return () => {
+    subject.select();
+    return medianMs(subject.step, runs, warmup);
+  };
+}
+
 /**
  * Samples several contenders interleaved (a round of each, repeated), so drift in machine load
  * hits all of them alike; returns each one's median in ms, in the contenders' order.

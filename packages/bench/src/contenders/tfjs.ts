@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { dirname, join } from 'node:path';
+import type { Subject } from '../timing';
 
 /** TensorFlow.js on its WASM backend (XNNPACK, SIMD), or its pure-JS CPU backend. */
-export async function tfjsStep(backend: 'wasm' | 'cpu'): Promise<() => void> {
+export async function tfjsStep(backend: 'wasm' | 'cpu'): Promise<Subject> {
   if (backend === 'wasm') setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'dist')}/`);
   await tf.setBackend(backend);
   await tf.ready();
@@ -14,14 +15,15 @@ export async function tfjsStep(backend: 'wasm' | 'cpu'): Promise<() => void> {
   const x = tf.randomUniform([64, 784]);
   const y = tf.oneHot(tf.randomUniform([64], 0, 10, 'int32'), 10);
   const opt = tf.train.sgd(0.01);
-  return () => {
-    tf.setBackend(backend);
-    tf.tidy(() => {
-      opt.minimize(() => {
-        const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-        const logp = tf.logSoftmax(tf.add(tf.matMul(h, w2), b2));
-        return tf.neg(tf.mean(tf.sum(tf.mul(logp, y), 1))) as tf.Scalar;
-      });
-    });
+  return {
+    select: () => void tf.setBackend(backend),
+    step: () =>
+      tf.tidy(() => {
+        opt.minimize(() => {
+          const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
+          const logp = tf.logSoftmax(tf.add(tf.matMul(h, w2), b2));
+          return tf.neg(tf.mean(tf.sum(tf.mul(logp, y), 1))) as tf.Scalar;
+        });
+      }),
   };
 }
