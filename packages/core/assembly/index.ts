@@ -2,4 +2,4 @@
 // scripts/build-wasm.mjs).
 export { packA, gemmPanels, gemmShared } from './gemm';
 export { sgd, adam } from './optim';
-export { relu, maskPositive } from './activation';
+export { binary, relu } from './elementwise';

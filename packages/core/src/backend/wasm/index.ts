@@ -24,8 +24,8 @@ interface KernelExports {
     p: number, g: number, buf: number, n: number,
     lr: number, momentum: number, dampening: number, nesterov: number, weightDecay: number, firstStep: number,
   ): void;
+  binary(op: number, a: number, b: number, bScalar: number, out: number, n: number): void;
   relu(x: number, out: number, n: number): void;
-  maskPositive(g: number, y: number, out: number, n: number): void;
   adam(
     p: number, g: number, m: number, v: number, vmax: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
@@ -41,6 +41,9 @@ const THREAD_MIN_WORK = 1 << 20;
 const CHUNK = 4;
 
 const align = (bytes: number) => (bytes + 15) & ~15;
+
+/** The binary ops assembly/elementwise.ts implements, by the codes it takes. */
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maskPositive: 4 };
 
 function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -169,18 +172,21 @@ class WasmKernels {
     arena.take(outPtr, n, out);
   }
 
+  /** Dense float32 operands (b may also be one value broadcast) run in wasm; the rest in JS. */
   binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
-    const dense = isDense(shape, a.strides) && isDense(shape, b.strides);
-    if (op !== 'maskPositive' || !dense || !(a.data instanceof Float32Array && b.data instanceof Float32Array && out instanceof Float32Array)) {
+    const code = BINARY_CODES[op];
+    const bScalar = b.strides.every((s) => s === 0);
+    const float32 = a.data instanceof Float32Array && b.data instanceof Float32Array && out instanceof Float32Array;
+    if (code === undefined || !float32 || !isDense(shape, a.strides) || !(bScalar || isDense(shape, b.strides))) {
       cpuBackend.binary(op, a, b, shape, out);
       return;
     }
     const n = out.length;
     const arena = this.local;
-    const [gPtr, yPtr, outPtr] = arena.layout([n * 4, n * 4, n * 4]);
-    arena.put(a.data, a.offset, n, gPtr);
-    arena.put(b.data, b.offset, n, yPtr);
-    arena.kernels.maskPositive(gPtr, yPtr, outPtr, n);
+    const [aPtr, bPtr, outPtr] = arena.layout([n * 4, bScalar ? 4 : n * 4, n * 4]);
+    arena.put(a.data, a.offset, n, aPtr);
+    arena.put(b.data, b.offset, bScalar ? 1 : n, bPtr);
+    arena.kernels.binary(code, aPtr, bPtr, bScalar ? 1 : 0, outPtr, n);
     arena.take(outPtr, n, out);
   }
 

@@ -56,30 +56,72 @@ describe('the wasm GEMM', () => {
   });
 });
 
-describe('the wasm ReLU kernels', () => {
+describe('the wasm elementwise kernels', () => {
   // Special values in every lane position and a tail that is not a multiple of four.
   const x = Float32Array.from([-1, 0, -0, 2, NaN, Infinity, -Infinity, 1e-30, -1e-30, 3, -2, NaN, 5]);
   const g = Float32Array.from([1, 2, 3, NaN, 5, -6, Infinity, 8, 9, NaN, 11, 12, -13]);
   const dense = (data: Float32Array): Strided => ({ data, offset: 0, strides: [1] });
+  const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+  /** Runs a wasm kernel call and checks it did not hand the work to the plain kernels. */
+  const inWasm = (run: () => void) => {
+    const fallbacks = [jest.spyOn(cpuBackend, 'binary'), jest.spyOn(cpuBackend, 'unary')];
+    try {
+      run();
+      for (const f of fallbacks) expect(f).not.toHaveBeenCalled();
+    } finally {
+      for (const f of fallbacks) f.mockRestore();
+    }
+  };
 
   test('relu equals the plain kernel bit for bit (NaN kept, +0 for x <= 0)', () => {
     const expected = new Float32Array(x.length);
     const actual = new Float32Array(x.length).fill(7);
     cpuBackend.unary('relu', x, expected);
-    wasm?.unary?.('relu', x, actual);
-    expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    inWasm(() => wasm?.unary?.('relu', x, actual));
+    expect(same(actual, expected)).toBe(true);
     expect(Object.is(actual[2], 0)).toBe(true);
   });
 
-  test('its backward passes g where the output is positive and 0 elsewhere, NaN g included', () => {
+  test('relu backward passes g where the output is positive and 0 elsewhere, NaN g included', () => {
     const y = new Float32Array(x.length);
     cpuBackend.unary('relu', x, y);
     const expected = new Float32Array(x.length);
     const actual = new Float32Array(x.length).fill(7);
     cpuBackend.binary('maskPositive', dense(g), dense(y), [x.length], expected);
-    wasm?.binary?.('maskPositive', dense(g), dense(y), [x.length], actual);
-    expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    inWasm(() => wasm?.binary?.('maskPositive', dense(g), dense(y), [x.length], actual));
+    expect(same(actual, expected)).toBe(true);
     expect(Array.from(actual)).toEqual([0, 0, 0, NaN, 0, -6, 0, 8, 0, NaN, 0, 0, -13]);
+  });
+
+  test.each(['add', 'sub', 'mul', 'div'] as const)('%s equals the plain kernel bit for bit, elementwise and with a broadcast scalar', (op) => {
+    const expected = new Float32Array(x.length);
+    const actual = new Float32Array(x.length).fill(7);
+    cpuBackend.binary(op, dense(x), dense(g), [x.length], expected);
+    inWasm(() => wasm?.binary?.(op, dense(x), dense(g), [x.length], actual));
+    expect(same(actual, expected)).toBe(true);
+    // b is one value (stride 0) read from an offset; a starts at an offset too.
+    const shape = [x.length - 1];
+    const a: Strided = { data: x, offset: 1, strides: [1] };
+    const b: Strided = { data: g, offset: 4, strides: [0] };
+    const expectedScalar = new Float32Array(shape[0]);
+    const actualScalar = new Float32Array(shape[0]).fill(7);
+    cpuBackend.binary(op, a, b, shape, expectedScalar);
+    inWasm(() => wasm?.binary?.(op, a, b, shape, actualScalar));
+    expect(same(actualScalar, expectedScalar)).toBe(true);
+  });
+
+  test('random operands give the same bits as the plain kernels (rounding of +, -, *, /)', () => {
+    const gen = new Generator(3);
+    const n = 1001;
+    const a = randn([n], { generator: gen }).dataSync() as Float32Array;
+    const b = randn([n], { generator: gen }).dataSync() as Float32Array;
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+      const expected = new Float32Array(n);
+      const actual = new Float32Array(n);
+      cpuBackend.binary(op, dense(a), dense(b), [n], expected);
+      inWasm(() => wasm?.binary?.(op, dense(a), dense(b), [n], actual));
+      expect(same(actual, expected)).toBe(true);
+    }
   });
 });
 
