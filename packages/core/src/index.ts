@@ -32,7 +32,7 @@ export { gather, indexSelect } from './ops/indexing';
 export { clone } from './ops/convert';
 
 export {
-  getBackend, setBackend, useBackend, availableBackends, cpuBackend, createWasmBackend, setNumThreads, getNumThreads,
+  getBackend, setBackend, useBackend, availableBackends, ready, cpuBackend, createWasmBackend, loadWasmBackend, setNumThreads, getNumThreads,
 } from './backend';
 export type { BackendName, WasmBackend } from './backend';
 export type {

@@ -234,14 +234,19 @@ export interface WasmBackend extends Partial<Backend> {
   maxThreads(): number;
 }
 
-function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): KernelExports {
+/** The module's imports: an abort hook, and the memory for the shared-memory variant. */
+function imports(memory?: WebAssembly.Memory): Record<string, Record<string, unknown>> {
   const env: Record<string, unknown> = {
     abort: () => {
       throw new Error('wasm kernels: abort');
     },
   };
   if (memory !== undefined) env.memory = memory;
-  return new WebAssembly.Instance(module, { env }).exports as unknown as KernelExports;
+  return { env };
+}
+
+function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, imports(memory)).exports as unknown as KernelExports;
 }
 
 /** The shared-memory instance and its worker, where Node's threads and SharedArrayBuffer exist. */
@@ -254,17 +259,42 @@ function startThreads(): Threaded | null {
   return worker === null ? null : { arena: new Arena(instantiate(module, memory), memory), worker };
 }
 
-/**
- * A backend whose GEMM, ReLU and optimizer updates run in WebAssembly SIMD (float32; other dtypes
- * and every other kernel fall back to the plain ones), or null where WebAssembly SIMD is missing.
- * The module is about 6 KB, small enough to compile synchronously in Node and on a browser's
- * main thread.
- */
-export function createWasmBackend(): WasmBackend | null {
+/** The kernels' bytes where this platform runs WebAssembly SIMD, else null. */
+function simdModuleBytes(): Uint8Array | null {
   if (typeof WebAssembly !== 'object') return null;
   const bytes = decode(KERNELS_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null;
-  const exports = instantiate(new WebAssembly.Module(bytes));
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
+
+/**
+ * A backend whose GEMM, ReLU and optimizer updates run in WebAssembly SIMD (float32; other dtypes
+ * and every other kernel fall back to the plain ones), compiled synchronously, as Node and current
+ * browsers allow for a module this size (about 6 KB). Null where WebAssembly SIMD is missing, or
+ * where synchronous compilation is refused (Chrome before 114 refuses modules over 4 KB on the
+ * main thread): loadWasmBackend() compiles asynchronously there.
+ */
+export function createWasmBackend(): WasmBackend | null {
+  const bytes = simdModuleBytes();
+  if (bytes === null) return null;
+  let exports: KernelExports;
+  try {
+    exports = instantiate(new WebAssembly.Module(bytes));
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+  return backendOver(exports);
+}
+
+/** The same backend, compiled and instantiated asynchronously (never refused for its size). */
+export async function loadWasmBackend(): Promise<WasmBackend | null> {
+  const bytes = simdModuleBytes();
+  if (bytes === null) return null;
+  const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), imports());
+  return backendOver(instance.exports as unknown as KernelExports);
+}
+
+function backendOver(exports: KernelExports): WasmBackend {
   const kernels = new WasmKernels(new Arena(exports, exports.memory as WebAssembly.Memory), canUseSecondThread() ? startThreads : null);
   return {
     name: 'wasm',

@@ -1,5 +1,6 @@
 import {
-  Generator, availableBackends, cpuBackend, createWasmBackend, getNumThreads, randn, setNumThreads, type MatrixOperand, type Strided,
+  Generator, availableBackends, cpuBackend, createWasmBackend, getNumThreads, loadWasmBackend, randn, ready, setNumThreads,
+  type MatrixOperand, type Strided,
 } from '../../index';
 
 const wasm = createWasmBackend();
@@ -122,6 +123,40 @@ describe('the wasm elementwise kernels', () => {
       inWasm(() => wasm?.binary?.(op, dense(a), dense(b), [n], actual));
       expect(same(actual, expected)).toBe(true);
     }
+  });
+});
+
+describe('loading', () => {
+  test('ready() resolves at once in Node, where the module compiles synchronously', async () => {
+    await expect(ready()).resolves.toBeUndefined();
+    expect(availableBackends()).toContain('wasm');
+  });
+
+  test('a refused synchronous compilation gives null, not an exception (Chrome before 114 refuses modules over 4 KB)', () => {
+    const original = WebAssembly.Module;
+    const refusing = function refusing(): never {
+      throw new RangeError('WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB');
+    };
+    Object.defineProperty(WebAssembly, 'Module', { value: refusing, configurable: true, writable: true });
+    try {
+      expect(createWasmBackend()).toBeNull();
+    } finally {
+      Object.defineProperty(WebAssembly, 'Module', { value: original, configurable: true, writable: true });
+    }
+  });
+
+  test('the asynchronously compiled backend computes what the synchronous one does, bit for bit', async () => {
+    const later = await loadWasmBackend();
+    const g = new Generator(9);
+    const [m, k, n] = [13, 37, 21];
+    const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: false };
+    const b: MatrixOperand = { data: randn([k * n], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: true };
+    const now = new Float32Array(m * n);
+    const async = new Float32Array(m * n).fill(NaN);
+    wasm?.matmul?.(a, b, null, now, [], m, k, n);
+    later?.matmul?.(a, b, null, async, [], m, k, n);
+    expect(later).not.toBeNull();
+    expect(Buffer.from(async.buffer).equals(Buffer.from(now.buffer))).toBe(true);
   });
 });
 
