@@ -1,6 +1,8 @@
 // C (m x n, row-major) = A (m x k) B (k x n), elements read through strides.
 // Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
-// micro-kernel with eight f32x4 accumulators over the whole depth. The work splits by B's
+// micro-kernel with eight f32x4 accumulators over the whole depth. An operand whose panels are
+// already depth-major in memory (a transposed A of whole 4-row panels, a row-major B of whole
+// 8-column ones: a weight gradient's dy^T x) is read in place instead. The work splits by B's
 // column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
 // A bias row (addmm's), when given, is the accumulators' starting value: adding it costs nothing.
 
@@ -67,21 +69,26 @@ export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): v
 }
 
 /**
- * Packs B's column panels [p0, p1) and computes those columns of C, given packed A. `bias` is 0,
- * or n floats added to every row of C, zero-padded to whole panels (a multiple of 8).
+ * Computes C's column panels [p0, p1), packing those panels of B first unless packedB is 0 (B
+ * row-major with whole panels, read in place). A's 4-row panel ip starts at a + ip * aPanelStride
+ * and steps aStep bytes per step of depth: packed, or A itself when it allows. `bias` is 0, or
+ * n floats added to every row of C, zero-padded to whole panels (a multiple of 8).
  */
 export function gemmPanels(
   b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
-  packedA: usize, packedB: usize, p0: i32, p1: i32, scratch: usize,
+  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, p0: i32, p1: i32, scratch: usize,
 ): void {
   // B's columns are its lines: column j starts at b + j*bCs and steps by bRs down the depth.
-  packPanels(b, n, k, bCs, bRs, 8, packedB, p0, p1);
+  if (packedB != 0) packPanels(b, n, k, bCs, bRs, 8, packedB, p0, p1);
+  const bPanelStride = packedB != 0 ? k * 32 : 32;
+  const bStep = <usize>(packedB != 0 ? 32 : bRs * 4);
+  const bPanels = packedB != 0 ? packedB : b;
   const mp = (m + 3) >> 2;
   for (let jp = p0; jp < p1; jp++) {
-    const bp = packedB + <usize>(jp * k * 32);
+    const bp = bPanels + <usize>(jp * bPanelStride);
     for (let ip = 0; ip < mp; ip++) {
-      let ap = packedA + <usize>(ip * k * 16);
+      let ap = a + <usize>(ip * aPanelStride);
       let bq = bp;
       const start0 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32));
       const start1 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32), 16);
@@ -100,8 +107,8 @@ export function gemmPanels(
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
         c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-        ap += 16;
-        bq += 32;
+        ap += aStep;
+        bq += bStep;
       }
       const i0 = ip * 4;
       const j0 = jp * 8;
@@ -136,7 +143,7 @@ export function gemmPanels(
 export function gemmShared(
   b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
-  packedA: usize, packedB: usize, counter: usize, chunk: i32, scratch: usize,
+  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, counter: usize, chunk: i32, scratch: usize,
 ): void {
   const panels = (n + 7) >> 3;
   for (;;) {
@@ -147,6 +154,6 @@ export function gemmShared(
       store<i32>(counter, p0 + chunk);
     }
     if (p0 >= panels) break;
-    gemmPanels(b, bRs, bCs, bias, c, m, k, n, packedA, packedB, p0, min(p0 + chunk, panels), scratch);
+    gemmPanels(b, bRs, bCs, bias, c, m, k, n, a, aPanelStride, aStep, packedB, p0, min(p0 + chunk, panels), scratch);
   }
 }

@@ -13,12 +13,12 @@ interface KernelExports {
   gemmPanels(
     b: number, bRowStride: number, bColStride: number, bias: number,
     c: number, m: number, k: number, n: number,
-    packedA: number, packedB: number, panelStart: number, panelEnd: number, scratch: number,
+    a: number, aPanelStride: number, aStep: number, packedB: number, panelStart: number, panelEnd: number, scratch: number,
   ): void;
   gemmShared(
     b: number, bRowStride: number, bColStride: number, bias: number,
     c: number, m: number, k: number, n: number,
-    packedA: number, packedB: number, counter: number, chunk: number, scratch: number,
+    a: number, aPanelStride: number, aStep: number, packedB: number, counter: number, chunk: number, scratch: number,
   ): void;
   sgd(
     p: number, g: number, buf: number, n: number,
@@ -133,26 +133,37 @@ class WasmKernels {
     const split = this.threads > 1 && this.threaded !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
     const arena = split && this.threaded !== null ? this.threaded.arena : this.local;
     const worker = split && this.threaded !== null ? this.threaded.worker : null;
-    const packedASize = Math.ceil(m / 4) * 4 * k * 4;
+    // Operands whose panels are already depth-major are read in place (see assembly/gemm.ts):
+    // a transposed A of whole 4-row panels, a row-major B of whole 8-column panels.
+    const aInPlace = a.transposed && m % 4 === 0;
+    const bInPlace = !b.transposed && n % 8 === 0;
+    const packedASize = aInPlace ? 0 : Math.ceil(m / 4) * 4 * k * 4;
     // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
     const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr] = arena.layout([
-      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, panels * 8 * k * 4, 128, 128, panels * 8 * 4,
+      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4,
     ]);
     if (bias !== null) arena.putPadded(bias, n, panels * 8, biasPtr);
     const biasArg = bias === null ? 0 : biasPtr;
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
+    // A's panel ip starts at ip * aPanelStride bytes into its panels and steps aStep per depth.
+    const [aPanelStride, aStep] = aInPlace ? [16, m * 4] : [k * 16, 16];
+    const bPacked = bInPlace ? 0 : packedB;
     const kernels = arena.kernels;
     forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
       arena.put(b.data, bo, k * n, bPtr);
       if (worker === null) {
-        kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmPanels(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA, packedB, 0, panels, scratch);
+        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmPanels(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, 0, panels, scratch);
       } else {
-        worker.begin([aPtr, m, k, aRs, aCs, packedA2], [bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA2, packedB, PANEL_COUNTER, CHUNK, scratch2]);
-        kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmShared(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packedA, packedB, PANEL_COUNTER, CHUNK, scratch);
+        // The worker packs its own copy of A (nothing, with m = 0, when A is read in place).
+        worker.begin(
+          [aPtr, aInPlace ? 0 : m, k, aRs, aCs, packedA2],
+          [bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA2, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch2],
+        );
+        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmShared(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch);
         worker.finish();
       }
       arena.take(cPtr, m * n, out, t * m * n);

@@ -7,14 +7,14 @@
  */
 
 /**
- * Byte offset of the control block: [sequence, the 6 arguments of packA, the 13 of gemmShared,
+ * Byte offset of the control block: [sequence, the 6 arguments of packA, the 15 of gemmShared,
  * ..., done, ..., panel counter]. The worker packs its own copy of A, so neither thread waits for
  * the other to start, and both claim B's panels from the counter, so neither waits long at the end.
  */
 export const CONTROL = 65536 - 256;
-const DONE = 20;
+const DONE = 24;
 /** Byte address of the shared panel counter gemmShared claims work from. */
-export const PANEL_COUNTER = CONTROL + 4 * 24;
+export const PANEL_COUNTER = CONTROL + 4 * 28;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
@@ -36,7 +36,9 @@ for (;;) {
   seen = Atomics.load(ctl, 0);
   try {
     kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
-    kernels.gemmShared(ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19]);
+    kernels.gemmShared(
+      ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20], ctl[21],
+    );
   } finally {
     Atomics.store(ctl, done, seen);
     Atomics.notify(ctl, done);

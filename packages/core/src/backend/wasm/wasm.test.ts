@@ -161,19 +161,24 @@ describe('loading', () => {
 });
 
 describe('two threads', () => {
-  test('split large products with a worker, bit for bit as on one thread', () => {
+  // A packed, B packed with a partial last panel (a forward layer's x W^T); then both read in
+  // place (a weight gradient's dy^T x).
+  test.each([
+    [64, 784, 130, false, true],
+    [128, 64, 784, true, false],
+  ] as const)('split large products with a worker, bit for bit as on one thread: m=%i k=%i n=%i, A transposed %s, B transposed %s', (m, k, n, ta, tb) => {
     const backend = createWasmBackend();
     expect(backend?.maxThreads()).toBe(2);
     const g = new Generator(5);
-    const m = 64;
-    const k = 784;
-    const n = 130; // not a whole number of panels
-    const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: false };
-    const b: MatrixOperand = { data: randn([n * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: true };
+    const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: ta };
+    const b: MatrixOperand = { data: randn([n * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: tb };
     const bias = randn([n], { generator: g }).dataSync();
     const one = new Float32Array(m * n);
     const two = new Float32Array(m * n);
+    const plain = new Float32Array(m * n);
     backend?.matmul?.(a, b, bias, one, [], m, k, n);
+    cpuBackend.matmul(a, b, bias, plain, [], m, k, n);
+    for (let i = 0; i < plain.length; i++) expect(Math.abs(one[i] - plain[i])).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * (1 + Math.abs(plain[i])));
     backend?.setThreads(2);
     expect(backend?.getThreads()).toBe(2);
     for (let repeat = 0; repeat < 3; repeat++) {
