@@ -3,3 +3,4 @@
 export { packA, gemmPanels, gemmShared } from './gemm';
 export { sgd, adam } from './optim';
 export { binary, relu } from './elementwise';
+export { sumMiddle } from './reduce';

@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { AdamHyper, Backend, BinaryOp, MatrixOperand, SGDHyper, Strided, UnaryOp } from '../backend';
+import type { AdamHyper, Backend, BinaryOp, MatrixOperand, ReduceOp, SGDHyper, Strided, UnaryOp } from '../backend';
 import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
 import { isDense } from '../cpu/strided';
@@ -26,6 +26,7 @@ interface KernelExports {
   ): void;
   binary(op: number, a: number, b: number, bScalar: number, out: number, n: number): void;
   relu(x: number, out: number, n: number): void;
+  sumMiddle(x: number, outer: number, size: number, inner: number, out: number): void;
   adam(
     p: number, g: number, m: number, v: number, vmax: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
@@ -183,6 +184,20 @@ class WasmKernels {
     arena.take(outPtr, n, out);
   }
 
+  /** Sums over float32 with at least four columns (a bias gradient's) run in wasm; the rest in JS. */
+  reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number, out: Storage): void {
+    if (op !== 'sum' || inner < 4 || !(x instanceof Float32Array && out instanceof Float32Array)) {
+      cpuBackend.reduce(op, x, outer, size, inner, out);
+      return;
+    }
+    const count = outer * size * inner;
+    const arena = this.local;
+    const [xPtr, outPtr] = arena.layout([count * 4, outer * inner * 4]);
+    arena.put(x, 0, count, xPtr);
+    arena.kernels.sumMiddle(xPtr, outer, size, inner, outPtr);
+    arena.take(outPtr, outer * inner, out);
+  }
+
   /** Dense float32 operands (b may also be one value broadcast) run in wasm; the rest in JS. */
   binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
     const code = BINARY_CODES[op];
@@ -312,6 +327,7 @@ function backendOver(exports: KernelExports): WasmBackend {
     matmul: (a, b, bias, out, batchShape, m, k, n) => kernels.matmul(a, b, bias, out, batchShape, m, k, n),
     unary: (op, x, out) => kernels.unary(op, x, out),
     binary: (op, a, b, shape, out) => kernels.binary(op, a, b, shape, out),
+    reduce: (op, x, outer, size, inner, out) => kernels.reduce(op, x, outer, size, inner, out),
     sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
     adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
     setThreads: (threads) => {

@@ -111,6 +111,26 @@ describe('the wasm elementwise kernels', () => {
     expect(same(actualScalar, expectedScalar)).toBe(true);
   });
 
+  test.each([
+    [1, 64, 128],
+    [3, 5, 10],
+    [2, 7, 4],
+  ])('sums over the middle of (%i, %i, %i) give the plain kernel\'s bits (float64 accumulation in order)', (outer, size, inner) => {
+    const x = randn([outer * size * inner], { generator: new Generator(outer * 100 + inner) }).dataSync() as Float32Array;
+    x[0] = 1e8; // a large first term, after which float32 accumulation would round differently
+    const expected = new Float32Array(outer * inner);
+    const actual = new Float32Array(outer * inner).fill(7);
+    cpuBackend.reduce('sum', x, outer, size, inner, expected);
+    const fallback = jest.spyOn(cpuBackend, 'reduce');
+    try {
+      wasm?.reduce?.('sum', x, outer, size, inner, actual);
+      expect(fallback).not.toHaveBeenCalled();
+    } finally {
+      fallback.mockRestore();
+    }
+    expect(same(actual, expected)).toBe(true);
+  });
+
   test('random operands give the same bits as the plain kernels (rounding of +, -, *, /)', () => {
     const gen = new Generator(3);
     const n = 1001;
