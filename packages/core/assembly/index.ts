@@ -4,3 +4,4 @@ export { packA, gemmPanels, gemmShared } from './gemm';
 export { sgd, adam } from './optim';
 export { binary, relu } from './elementwise';
 export { sumMiddle } from './reduce';
+export { softmaxRows, softmaxBackwardRows } from './softmax';

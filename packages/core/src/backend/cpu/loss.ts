@@ -44,8 +44,7 @@ export function nllLossBackward(targets: ClassTargets, layout: LossLayout, scale
 }
 
 /**
- * Cross-entropy with class-index targets and label smoothing eps, in one pass per sample
- * (log p_c = x_c - lse):
+ * Cross-entropy with class-index targets and label smoothing eps (log p_c = x_c - lse):
  *   loss = (1 - eps) * (-w_y log p_y) + (eps / C) * (-sum_c w_c log p_c).
  * Writes the softmax p for backward (the exponentials computed here are not computed again) and
  * returns the sum of w[y] over kept samples (the mean's divisor).
@@ -53,12 +52,23 @@ export function nllLossBackward(targets: ClassTargets, layout: LossLayout, scale
 export function crossEntropyForward(
   x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, probs: Storage,
 ): number {
+  const lse = new Float64Array(layout.outer * layout.inner);
+  forEachSample(layout, (s, base) => {
+    lse[s] = softmaxRow(x, base, layout.classes, layout.inner, probs, false);
+  });
+  return crossEntropyLosses(x, targets, layout, labelSmoothing, lse, loss);
+}
+
+/** crossEntropyForward's losses given each sample's log-sum-exp; returns the summed w[y]. */
+export function crossEntropyLosses(
+  x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, lse: Float64Array, loss: Storage,
+): number {
   const { classes: C, inner } = layout;
   const { target, weight, ignoreIndex } = targets;
   const eps = labelSmoothing;
   let totalWeight = 0;
   forEachSample(layout, (s, base) => {
-    const l = softmaxRow(x, base, C, inner, probs, false);
+    const l = lse[s];
     const y = target[s];
     if (y === ignoreIndex) {
       loss[s] = 0;

@@ -1,7 +1,8 @@
 import type { Storage } from '../../dtype';
-import type { AdamHyper, Backend, BinaryOp, MatrixOperand, ReduceOp, SGDHyper, Strided, UnaryOp } from '../backend';
+import type { AdamHyper, Backend, BinaryOp, ClassTargets, LossLayout, MatrixOperand, ReduceOp, SGDHyper, Strided, UnaryOp } from '../backend';
 import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
+import { crossEntropyLosses } from '../cpu/loss';
 import { isDense } from '../cpu/strided';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
 import { GemmWorker, PANEL_COUNTER, canUseSecondThread } from './threads';
@@ -27,6 +28,8 @@ interface KernelExports {
   binary(op: number, a: number, b: number, bScalar: number, out: number, n: number): void;
   relu(x: number, out: number, n: number): void;
   sumMiddle(x: number, outer: number, size: number, inner: number, out: number): void;
+  softmaxRows(x: number, rows: number, size: number, out: number, log: number, lse: number): void;
+  softmaxBackwardRows(y: number, gy: number, rows: number, size: number, gx: number, log: number): void;
   adam(
     p: number, g: number, m: number, v: number, vmax: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
@@ -93,6 +96,11 @@ class Arena {
 
   take(pointer: number, count: number, into: Storage, at = 0): void {
     into.set(this.heap.subarray(pointer / 4, pointer / 4 + count), at);
+  }
+
+  /** A copy of `count` float64 values at pointer (8-byte aligned). */
+  takeFloat64(pointer: number, count: number): Float64Array {
+    return new Float64Array(this.memory.buffer, pointer, count).slice();
   }
 }
 
@@ -182,6 +190,49 @@ class WasmKernels {
     arena.put(x, 0, n, xPtr);
     arena.kernels.relu(xPtr, outPtr, n);
     arena.take(outPtr, n, out);
+  }
+
+  /** (log)softmax over contiguous float32 rows (inner = 1) in wasm; the rest in JS. */
+  softmax(x: Storage, outer: number, size: number, inner: number, out: Storage, log: boolean): void {
+    if (inner !== 1 || !(x instanceof Float32Array && out instanceof Float32Array)) {
+      cpuBackend.softmax(x, outer, size, inner, out, log);
+      return;
+    }
+    const n = outer * size;
+    const arena = this.local;
+    const [xPtr, outPtr] = arena.layout([n * 4, n * 4]);
+    arena.put(x, 0, n, xPtr);
+    arena.kernels.softmaxRows(xPtr, outer, size, outPtr, log ? 1 : 0, 0);
+    arena.take(outPtr, n, out);
+  }
+
+  /** The fused loss over contiguous float32 rows: its softmax in wasm, the per-sample losses in JS. */
+  crossEntropyForward(x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, probs: Storage): number {
+    if (layout.inner !== 1 || !(x instanceof Float32Array && probs instanceof Float32Array)) {
+      return cpuBackend.crossEntropyForward(x, targets, layout, labelSmoothing, loss, probs);
+    }
+    const rows = layout.outer;
+    const n = rows * layout.classes;
+    const arena = this.local;
+    const [xPtr, probsPtr, lsePtr] = arena.layout([n * 4, n * 4, rows * 8]);
+    arena.put(x, 0, n, xPtr);
+    arena.kernels.softmaxRows(xPtr, rows, layout.classes, probsPtr, 0, lsePtr);
+    arena.take(probsPtr, n, probs);
+    return crossEntropyLosses(x, targets, layout, labelSmoothing, arena.takeFloat64(lsePtr, rows), loss);
+  }
+
+  softmaxBackward(y: Storage, gy: Storage, outer: number, size: number, inner: number, gx: Storage, log: boolean): void {
+    if (inner !== 1 || !(y instanceof Float32Array && gy instanceof Float32Array && gx instanceof Float32Array)) {
+      cpuBackend.softmaxBackward(y, gy, outer, size, inner, gx, log);
+      return;
+    }
+    const n = outer * size;
+    const arena = this.local;
+    const [yPtr, gyPtr, gxPtr] = arena.layout([n * 4, n * 4, n * 4]);
+    arena.put(y, 0, n, yPtr);
+    arena.put(gy, 0, n, gyPtr);
+    arena.kernels.softmaxBackwardRows(yPtr, gyPtr, outer, size, gxPtr, log ? 1 : 0);
+    arena.take(gxPtr, n, gx);
   }
 
   /** Sums over float32 with at least four columns (a bias gradient's) run in wasm; the rest in JS. */
@@ -328,6 +379,9 @@ function backendOver(exports: KernelExports): WasmBackend {
     unary: (op, x, out) => kernels.unary(op, x, out),
     binary: (op, a, b, shape, out) => kernels.binary(op, a, b, shape, out),
     reduce: (op, x, outer, size, inner, out) => kernels.reduce(op, x, outer, size, inner, out),
+    softmax: (x, outer, size, inner, out, log) => kernels.softmax(x, outer, size, inner, out, log),
+    crossEntropyForward: (x, targets, layout, eps, loss, probs) => kernels.crossEntropyForward(x, targets, layout, eps, loss, probs),
+    softmaxBackward: (y, gy, outer, size, inner, gx, log) => kernels.softmaxBackward(y, gy, outer, size, inner, gx, log),
     sgdStep: (param, grad, buffer, h) => kernels.sgdStep(param, grad, buffer, h),
     adamStep: (param, grad, m, v, vmax, h) => kernels.adamStep(param, grad, m, v, vmax, h),
     setThreads: (threads) => {

@@ -146,6 +146,85 @@ describe('the wasm elementwise kernels', () => {
   });
 });
 
+describe('the wasm softmax kernels', () => {
+  /** Checks a and b agree to one float32 ulp everywhere (NaN where the other is NaN) and returns how many differ at all. */
+  const ulpsApart = (a: Float32Array, b: Float32Array): number => {
+    let differing = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (Object.is(a[i], b[i])) continue;
+      differing++;
+      expect(Number.isFinite(b[i])).toBe(true);
+      const ulp = Math.max(Math.abs(b[i]) * 2 ** -23, 2 ** -149);
+      expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(ulp);
+    }
+    return differing;
+  };
+  /** Runs a wasm kernel call and checks the plain one of that name was not called. */
+  const inWasm = (name: 'softmax' | 'softmaxBackward' | 'crossEntropyForward', run: () => void) => {
+    const fallback = jest.spyOn(cpuBackend, name);
+    try {
+      run();
+      expect(fallback).not.toHaveBeenCalled();
+    } finally {
+      fallback.mockRestore();
+    }
+  };
+  // Rows of random logits of odd and even length, plus rows with -inf, a row of all -inf (NaN out,
+  // as in torch), a row with NaN, and logits far apart (exponentials that underflow).
+  const size = 7;
+  const rows = 40;
+  const x = randn([rows * size], { generator: new Generator(21) }).mul(4).dataSync() as Float32Array;
+  x.set([-Infinity, 0, 1, -Infinity, 2, 3, 4], 0);
+  x.fill(-Infinity, size, 2 * size);
+  x.set([1, NaN, 2, 3, 4, 5, 6], 2 * size);
+  x.set([1000, -1000, 0, 900, -5000, 1e30, -1e30], 3 * size);
+
+  // Exponentials and sums are float64 in both, so float32 results differ only where a double lands
+  // within an ulp of a rounding boundary: none did over 8 million outputs tried.
+  test.each([true, false])('forward (log %s) agrees with the plain kernel to an ulp, nearly always to the bit', (log) => {
+    const expected = new Float32Array(x.length);
+    const actual = new Float32Array(x.length).fill(7);
+    cpuBackend.softmax(x, rows, size, 1, expected, log);
+    inWasm('softmax', () => wasm?.softmax?.(x, rows, size, 1, actual, log));
+    expect(ulpsApart(actual, expected)).toBeLessThanOrEqual(Math.floor(x.length / 1000));
+    expect(Array.from(actual.subarray(size, 2 * size)).every(Number.isNaN)).toBe(true);
+  });
+
+  test.each([true, false])('backward (log %s) agrees with the plain kernel to an ulp, nearly always to the bit', (log) => {
+    const y = new Float32Array(x.length);
+    cpuBackend.softmax(x, rows, size, 1, y, log);
+    const gy = randn([x.length], { generator: new Generator(22) }).dataSync() as Float32Array;
+    const expected = new Float32Array(x.length);
+    const actual = new Float32Array(x.length).fill(7);
+    cpuBackend.softmaxBackward(y, gy, rows, size, 1, expected, log);
+    inWasm('softmaxBackward', () => wasm?.softmaxBackward?.(y, gy, rows, size, 1, actual, log));
+    expect(ulpsApart(actual, expected)).toBeLessThanOrEqual(Math.floor(x.length / 1000));
+  });
+
+  test('fused cross-entropy forward: the same probabilities, losses and divisor as the plain kernel', () => {
+    const finite = x.slice(4 * size);
+    const n = rows - 4;
+    const target = Float64Array.from({ length: n }, (_, i) => (i * 3) % size);
+    target[5] = -100;
+    const weight = Float32Array.from({ length: size }, (_, c) => 0.5 + c / size);
+    for (const [w, eps] of [[null, 0], [weight, 0.1]] as const) {
+      const targets = { target, weight: w, ignoreIndex: -100 };
+      const layout = { outer: n, classes: size, inner: 1 };
+      const [lossCpu, probsCpu] = [new Float32Array(n), new Float32Array(n * size)];
+      const [lossWasm, probsWasm] = [new Float32Array(n).fill(7), new Float32Array(n * size).fill(7)];
+      const divisorCpu = cpuBackend.crossEntropyForward(finite, targets, layout, eps, lossCpu, probsCpu);
+      let divisorWasm = 0;
+      inWasm('crossEntropyForward', () => {
+        divisorWasm = wasm?.crossEntropyForward?.(finite, targets, layout, eps, lossWasm, probsWasm) ?? NaN;
+      });
+      expect(divisorWasm).toBe(divisorCpu);
+      expect(ulpsApart(probsWasm, probsCpu)).toBeLessThanOrEqual(Math.floor(probsCpu.length / 1000));
+      expect(ulpsApart(lossWasm, lossCpu)).toBe(0);
+      expect(lossWasm[5]).toBe(0);
+    }
+  });
+});
+
 describe('loading', () => {
   test('ready() resolves at once in Node, where the module compiles synchronously', async () => {
     await expect(ready()).resolves.toBeUndefined();
