@@ -111,8 +111,8 @@ interface Threaded {
 }
 
 /**
- * Float32 GEMM, ReLU and optimizer kernels in WebAssembly SIMD; anything else goes to the plain
- * kernels. Large GEMMs can be split over two threads (see threads.ts) in a shared-memory instance;
+ * Float32 kernels in WebAssembly SIMD (GEMM, dense elementwise ops, ReLU, column sums, the softmax
+ * family, optimizer updates); anything else goes to the plain kernels. Large GEMMs can be split over two threads (see threads.ts) in a shared-memory instance;
  * everything else runs in a private one, whose copies are cheaper.
  */
 class WasmKernels {
@@ -344,9 +344,9 @@ function simdModuleBytes(): Uint8Array | null {
 }
 
 /**
- * A backend whose GEMM, ReLU and optimizer updates run in WebAssembly SIMD (float32; other dtypes
- * and every other kernel fall back to the plain ones), compiled synchronously, as Node and current
- * browsers allow for a module this size (about 6 KB). Null where WebAssembly SIMD is missing, or
+ * A backend whose float32 GEMM, elementwise, softmax and optimizer kernels run in WebAssembly SIMD
+ * (other dtypes and every other kernel fall back to the plain ones), compiled synchronously, as
+ * Node and current browsers allow for a module this size (about 13 KB). Null where WebAssembly SIMD is missing, or
  * where synchronous compilation is refused (Chrome before 114 refuses modules over 4 KB on the
  * main thread): loadWasmBackend() compiles asynchronously there.
  */
