@@ -346,9 +346,9 @@ function simdModuleBytes(): Uint8Array | null {
 /**
  * A backend whose float32 GEMM, elementwise, softmax and optimizer kernels run in WebAssembly SIMD
  * (other dtypes and every other kernel fall back to the plain ones), compiled synchronously, as
- * Node and current browsers allow for a module this size (about 13 KB). Null where WebAssembly SIMD is missing, or
- * where synchronous compilation is refused (Chrome before 114 refuses modules over 4 KB on the
- * main thread): loadWasmBackend() compiles asynchronously there.
+ * Node and current browsers allow for a module this size (about 13 KB). Null where WebAssembly
+ * SIMD is missing, or where synchronous compilation is refused (Chrome before 114 refuses modules
+ * over 4 KB on the main thread): loadWasmBackend() compiles asynchronously there.
  */
 export function createWasmBackend(): WasmBackend | null {
   const bytes = simdModuleBytes();
