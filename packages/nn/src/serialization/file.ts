@@ -6,6 +6,9 @@ interface NodeFs {
   writeFileSync(path: string, data: Uint8Array): void;
 }
 
+/** Held in a variable so that bundlers building for browsers do not try to include it. */
+const NODE_FS = 'node:fs';
+
 /**
  * Node's fs, loaded on first use so that @wick/nn also runs in browsers, where files are read
  * and written by the page (use serialize/deserialize there).
@@ -15,7 +18,7 @@ function fs(op: string): NodeFs {
     throw new Error(`${op}: reading and writing files needs Node; in a browser, use serialize() and deserialize()`);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('node:fs') as NodeFs;
+  return require(NODE_FS) as NodeFs;
 }
 
 /** Writes a state dict to a .safetensors file that safetensors.torch.load_file reads. */

@@ -20,7 +20,8 @@ const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
 
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const threads = 'node:worker_threads';
+const { workerData } = require(threads);
 const { module, memory, control, done, spins } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
 const ctl = new Int32Array(memory.buffer, control, 32);
@@ -51,24 +52,30 @@ interface NodeWorker {
 }
 type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 
-/** node:worker_threads' Worker, or null outside Node (browsers keep to one thread). */
-function workerConstructor(): WorkerConstructor | null {
+/**
+ * A Node built-in module, or null outside Node. Loaded lazily, and inside try/catch so that
+ * bundlers building for browsers (esbuild, webpack) treat it as optional instead of failing.
+ */
+function nodeModule<T>(name: 'node:worker_threads' | 'node:os'): T | null {
   if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') return null;
   try {
-    // Loaded lazily, and only in Node, so that bundles for browsers never reach it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('node:worker_threads') as { Worker: WorkerConstructor }).Worker;
+    return require(name) as T;
   } catch {
     return null;
   }
 }
 
+/** node:worker_threads' Worker, or null outside Node (browsers keep to one thread). */
+function workerConstructor(): WorkerConstructor | null {
+  return nodeModule<{ Worker: WorkerConstructor }>('node:worker_threads')?.Worker ?? null;
+}
+
 /** Whether a second thread can help: Node, with worker threads, on more than one core. */
 export function canUseSecondThread(): boolean {
   if (typeof SharedArrayBuffer !== 'function' || workerConstructor() === null) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const os = require('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
-  return (os.availableParallelism?.() ?? os.cpus().length) > 1;
+  const os = nodeModule<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
+  return os !== null && (os.availableParallelism?.() ?? os.cpus().length) > 1;
 }
 
 export class GemmWorker {
