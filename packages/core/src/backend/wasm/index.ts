@@ -49,6 +49,17 @@ const align = (bytes: number) => (bytes + 15) & ~15;
 /** The binary ops assembly/elementwise.ts implements, by the codes it takes. */
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maskPositive: 4 };
 
+/** Whether every array given is float32 (null, an absent operand, passes). */
+function float32(...arrays: (Storage | null)[]): boolean {
+  return arrays.every((a) => a === null || a instanceof Float32Array);
+}
+
+/**
+ * `count` values of data from `from` that a kernel reads ('in'), writes ('out') or updates in
+ * place ('inout'): float32, or float64 for a Float64Array.
+ */
+type Span = readonly [data: Storage, from: number, count: number, direction: 'in' | 'out' | 'inout'];
+
 function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
@@ -62,12 +73,14 @@ function decode(base64: string): Uint8Array {
  */
 class Arena {
   private heap: Float32Array;
+  private heap64: Float64Array;
 
   constructor(
     readonly kernels: KernelExports,
     private readonly memory: WebAssembly.Memory,
   ) {
     this.heap = new Float32Array(memory.buffer);
+    this.heap64 = new Float64Array(memory.buffer);
   }
 
   /** Pointers to buffers of the given byte sizes (16-byte aligned), growing memory as needed. */
@@ -79,13 +92,36 @@ class Arena {
       return p;
     });
     if (this.memory.buffer.byteLength < at) this.memory.grow(Math.ceil((at - this.memory.buffer.byteLength) / PAGE));
-    // Growing replaces the buffer (and detaches it, unless shared): refresh the view.
-    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    // Growing replaces the buffer (and detaches it, unless shared): refresh the views.
+    if (this.heap.buffer !== this.memory.buffer) {
+      this.heap = new Float32Array(this.memory.buffer);
+      this.heap64 = new Float64Array(this.memory.buffer);
+    }
     return pointers;
   }
 
+  /**
+   * Lays out a buffer per span, copies in those the kernel reads, runs it on their pointers (in
+   * the spans' order), and copies out those it writes.
+   */
+  run(spans: readonly Span[], kernel: (pointers: number[]) => void): void {
+    const pointers = this.layout(spans.map(([data, , count]) => count * data.BYTES_PER_ELEMENT));
+    spans.forEach(([data, from, count, direction], i) => {
+      if (direction !== 'out') this.put(data, from, count, pointers[i]);
+    });
+    kernel(pointers);
+    spans.forEach(([data, from, count, direction], i) => {
+      if (direction !== 'in') this.take(pointers[i], count, data, from);
+    });
+  }
+
+  private view(data: Storage): Float32Array | Float64Array {
+    return data instanceof Float64Array ? this.heap64 : this.heap;
+  }
+
   put(data: Storage, from: number, count: number, pointer: number): void {
-    this.heap.set(data.subarray(from, from + count), pointer / 4);
+    const view = this.view(data);
+    view.set(data.subarray(from, from + count), pointer / view.BYTES_PER_ELEMENT);
   }
 
   /** Copies n values in and zeroes the buffer up to `size` values. */
@@ -95,12 +131,9 @@ class Arena {
   }
 
   take(pointer: number, count: number, into: Storage, at = 0): void {
-    into.set(this.heap.subarray(pointer / 4, pointer / 4 + count), at);
-  }
-
-  /** A copy of `count` float64 values at pointer (8-byte aligned). */
-  takeFloat64(pointer: number, count: number): Float64Array {
-    return new Float64Array(this.memory.buffer, pointer, count).slice();
+    const view = this.view(into);
+    const start = pointer / view.BYTES_PER_ELEMENT;
+    into.set(view.subarray(start, start + count), at);
   }
 }
 
@@ -112,8 +145,9 @@ interface Threaded {
 
 /**
  * Float32 kernels in WebAssembly SIMD (GEMM, dense elementwise ops, ReLU, column sums, the softmax
- * family, optimizer updates); anything else goes to the plain kernels. Large GEMMs can be split over two threads (see threads.ts) in a shared-memory instance;
- * everything else runs in a private one, whose copies are cheaper.
+ * family, optimizer updates); anything else goes to the plain kernels. Large GEMMs can be split
+ * over two threads (see threads.ts) in a shared-memory instance; everything else runs in a
+ * private one, whose copies are cheaper.
  */
 class WasmKernels {
   /** 1, or 2 to split large products with a worker thread. */
@@ -132,8 +166,7 @@ class WasmKernels {
   matmul(
     a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
   ): void {
-    const float32 = [a.data, b.data, out, bias ?? out].every((s) => s instanceof Float32Array);
-    if (!float32) {
+    if (!float32(a.data, b.data, bias, out)) {
       cpuBackend.matmul(a, b, bias, out, batchShape, m, k, n);
       return;
     }
@@ -180,126 +213,101 @@ class WasmKernels {
   }
 
   unary(op: UnaryOp, x: Storage, out: Storage): void {
-    if (op !== 'relu' || !(x instanceof Float32Array && out instanceof Float32Array)) {
+    if (op !== 'relu' || !float32(x, out)) {
       cpuBackend.unary(op, x, out);
       return;
     }
     const n = x.length;
-    const arena = this.local;
-    const [xPtr, outPtr] = arena.layout([n * 4, n * 4]);
-    arena.put(x, 0, n, xPtr);
-    arena.kernels.relu(xPtr, outPtr, n);
-    arena.take(outPtr, n, out);
+    this.local.run([[x, 0, n, 'in'], [out, 0, n, 'out']], ([xp, outp]) => this.local.kernels.relu(xp, outp, n));
   }
 
   /** (log)softmax over contiguous float32 rows (inner = 1) in wasm; the rest in JS. */
   softmax(x: Storage, outer: number, size: number, inner: number, out: Storage, log: boolean): void {
-    if (inner !== 1 || !(x instanceof Float32Array && out instanceof Float32Array)) {
+    if (inner !== 1 || !float32(x, out)) {
       cpuBackend.softmax(x, outer, size, inner, out, log);
       return;
     }
     const n = outer * size;
-    const arena = this.local;
-    const [xPtr, outPtr] = arena.layout([n * 4, n * 4]);
-    arena.put(x, 0, n, xPtr);
-    arena.kernels.softmaxRows(xPtr, outer, size, outPtr, log ? 1 : 0, 0);
-    arena.take(outPtr, n, out);
+    this.local.run([[x, 0, n, 'in'], [out, 0, n, 'out']], ([xp, outp]) =>
+      this.local.kernels.softmaxRows(xp, outer, size, outp, log ? 1 : 0, 0),
+    );
   }
 
   /** The fused loss over contiguous float32 rows: its softmax in wasm, the per-sample losses in JS. */
   crossEntropyForward(x: Storage, targets: ClassTargets, layout: LossLayout, labelSmoothing: number, loss: Storage, probs: Storage): number {
-    if (layout.inner !== 1 || !(x instanceof Float32Array && probs instanceof Float32Array)) {
+    if (layout.inner !== 1 || !float32(x, probs)) {
       return cpuBackend.crossEntropyForward(x, targets, layout, labelSmoothing, loss, probs);
     }
-    const rows = layout.outer;
-    const n = rows * layout.classes;
-    const arena = this.local;
-    const [xPtr, probsPtr, lsePtr] = arena.layout([n * 4, n * 4, rows * 8]);
-    arena.put(x, 0, n, xPtr);
-    arena.kernels.softmaxRows(xPtr, rows, layout.classes, probsPtr, 0, lsePtr);
-    arena.take(probsPtr, n, probs);
-    return crossEntropyLosses(x, targets, layout, labelSmoothing, arena.takeFloat64(lsePtr, rows), loss);
+    const { outer: rows, classes } = layout;
+    const lse = new Float64Array(rows);
+    this.local.run([[x, 0, rows * classes, 'in'], [probs, 0, rows * classes, 'out'], [lse, 0, rows, 'out']], ([xp, probsp, lsep]) =>
+      this.local.kernels.softmaxRows(xp, rows, classes, probsp, 0, lsep),
+    );
+    return crossEntropyLosses(x, targets, layout, labelSmoothing, lse, loss);
   }
 
   softmaxBackward(y: Storage, gy: Storage, outer: number, size: number, inner: number, gx: Storage, log: boolean): void {
-    if (inner !== 1 || !(y instanceof Float32Array && gy instanceof Float32Array && gx instanceof Float32Array)) {
+    if (inner !== 1 || !float32(y, gy, gx)) {
       cpuBackend.softmaxBackward(y, gy, outer, size, inner, gx, log);
       return;
     }
     const n = outer * size;
-    const arena = this.local;
-    const [yPtr, gyPtr, gxPtr] = arena.layout([n * 4, n * 4, n * 4]);
-    arena.put(y, 0, n, yPtr);
-    arena.put(gy, 0, n, gyPtr);
-    arena.kernels.softmaxBackwardRows(yPtr, gyPtr, outer, size, gxPtr, log ? 1 : 0);
-    arena.take(gxPtr, n, gx);
+    this.local.run([[y, 0, n, 'in'], [gy, 0, n, 'in'], [gx, 0, n, 'out']], ([yp, gyp, gxp]) =>
+      this.local.kernels.softmaxBackwardRows(yp, gyp, outer, size, gxp, log ? 1 : 0),
+    );
   }
 
   /** Sums over float32 with at least four columns (a bias gradient's) run in wasm; the rest in JS. */
   reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number, out: Storage): void {
-    if (op !== 'sum' || inner < 4 || !(x instanceof Float32Array && out instanceof Float32Array)) {
+    if (op !== 'sum' || inner < 4 || !float32(x, out)) {
       cpuBackend.reduce(op, x, outer, size, inner, out);
       return;
     }
-    const count = outer * size * inner;
-    const arena = this.local;
-    const [xPtr, outPtr] = arena.layout([count * 4, outer * inner * 4]);
-    arena.put(x, 0, count, xPtr);
-    arena.kernels.sumMiddle(xPtr, outer, size, inner, outPtr);
-    arena.take(outPtr, outer * inner, out);
+    this.local.run([[x, 0, outer * size * inner, 'in'], [out, 0, outer * inner, 'out']], ([xp, outp]) =>
+      this.local.kernels.sumMiddle(xp, outer, size, inner, outp),
+    );
   }
 
   /** Dense float32 operands (b may also be one value broadcast) run in wasm; the rest in JS. */
   binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
     const code = BINARY_CODES[op];
     const bScalar = b.strides.every((s) => s === 0);
-    const float32 = a.data instanceof Float32Array && b.data instanceof Float32Array && out instanceof Float32Array;
-    if (code === undefined || !float32 || !isDense(shape, a.strides) || !(bScalar || isDense(shape, b.strides))) {
+    if (code === undefined || !float32(a.data, b.data, out) || !isDense(shape, a.strides) || !(bScalar || isDense(shape, b.strides))) {
       cpuBackend.binary(op, a, b, shape, out);
       return;
     }
     const n = out.length;
-    const arena = this.local;
-    const [aPtr, bPtr, outPtr] = arena.layout([n * 4, bScalar ? 4 : n * 4, n * 4]);
-    arena.put(a.data, a.offset, n, aPtr);
-    arena.put(b.data, b.offset, bScalar ? 1 : n, bPtr);
-    arena.kernels.binary(code, aPtr, bPtr, bScalar ? 1 : 0, outPtr, n);
-    arena.take(outPtr, n, out);
+    this.local.run([[a.data, a.offset, n, 'in'], [b.data, b.offset, bScalar ? 1 : n, 'in'], [out, 0, n, 'out']], ([ap, bp, outp]) =>
+      this.local.kernels.binary(code, ap, bp, bScalar ? 1 : 0, outp, n),
+    );
   }
 
   sgdStep(param: Storage, grad: Storage, momentumBuffer: Storage | null, h: SGDHyper): void {
-    const all = [param, grad, ...(momentumBuffer === null ? [] : [momentumBuffer])];
-    if (!all.every((s) => s instanceof Float32Array)) {
+    if (!float32(param, grad, momentumBuffer)) {
       cpuBackend.sgdStep(param, grad, momentumBuffer, h);
       return;
     }
     const n = param.length;
-    const arena = this.local;
-    const pointers = arena.layout(all.map(() => n * 4));
-    all.forEach((s, i) => arena.put(s, 0, n, pointers[i]));
-    const [p, g, buf = 0] = pointers;
-    arena.kernels.sgd(p, g, buf, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0);
-    arena.take(p, n, param);
-    if (momentumBuffer !== null) arena.take(buf, n, momentumBuffer);
+    const spans: Span[] = [[param, 0, n, 'inout'], [grad, 0, n, 'in']];
+    if (momentumBuffer !== null) spans.push([momentumBuffer, 0, n, 'inout']);
+    this.local.run(spans, ([p, g, buf = 0]) =>
+      this.local.kernels.sgd(p, g, buf, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0),
+    );
   }
 
   adamStep(param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, h: AdamHyper): void {
-    const all = [param, grad, expAvg, expAvgSq, ...(maxExpAvgSq === null ? [] : [maxExpAvgSq])];
-    if (!all.every((s) => s instanceof Float32Array)) {
+    if (!float32(param, grad, expAvg, expAvgSq, maxExpAvgSq)) {
       cpuBackend.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
       return;
     }
     const n = param.length;
-    const arena = this.local;
-    const pointers = arena.layout(all.map(() => n * 4));
-    all.forEach((s, i) => arena.put(s, 0, n, pointers[i]));
-    const [p, g, m, v, vmax = 0] = pointers;
+    const spans: Span[] = [[param, 0, n, 'inout'], [grad, 0, n, 'in'], [expAvg, 0, n, 'inout'], [expAvgSq, 0, n, 'inout']];
+    if (maxExpAvgSq !== null) spans.push([maxExpAvgSq, 0, n, 'inout']);
     const stepSize = h.lr / (1 - Math.pow(h.beta1, h.step));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(h.beta2, h.step));
-    arena.kernels.adam(p, g, m, v, vmax, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupledWeightDecay ? 1 : 0, stepSize, bc2Sqrt);
-    [param, null, expAvg, expAvgSq, maxExpAvgSq].forEach((s, i) => {
-      if (s !== null) arena.take(pointers[i], n, s);
-    });
+    this.local.run(spans, ([p, g, m, v, vmax = 0]) =>
+      this.local.kernels.adam(p, g, m, v, vmax, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.decoupledWeightDecay ? 1 : 0, stepSize, bc2Sqrt),
+    );
   }
 }
 
