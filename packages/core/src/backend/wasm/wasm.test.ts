@@ -5,6 +5,24 @@ import {
 
 const wasm = createWasmBackend();
 
+/** Whether two float32 arrays hold the same bits. */
+function same(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
+type KernelName = 'unary' | 'binary' | 'reduce' | 'softmax' | 'softmaxBackward' | 'crossEntropyForward';
+
+/** Runs a call of the wasm backend's `name` kernel and checks it did not hand the work to the plain one. */
+function inWasm(name: KernelName, run: () => void): void {
+  const fallback = jest.spyOn(cpuBackend, name);
+  try {
+    run();
+    expect(fallback).not.toHaveBeenCalled();
+  } finally {
+    fallback.mockRestore();
+  }
+}
+
 describe('the wasm GEMM', () => {
   test('is available here (Node 20 has WebAssembly SIMD)', () => {
     expect(availableBackends()).toEqual(['cpu', 'wasm']);
@@ -62,23 +80,12 @@ describe('the wasm elementwise kernels', () => {
   const x = Float32Array.from([-1, 0, -0, 2, NaN, Infinity, -Infinity, 1e-30, -1e-30, 3, -2, NaN, 5]);
   const g = Float32Array.from([1, 2, 3, NaN, 5, -6, Infinity, 8, 9, NaN, 11, 12, -13]);
   const dense = (data: Float32Array): Strided => ({ data, offset: 0, strides: [1] });
-  const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
-  /** Runs a wasm kernel call and checks it did not hand the work to the plain kernels. */
-  const inWasm = (run: () => void) => {
-    const fallbacks = [jest.spyOn(cpuBackend, 'binary'), jest.spyOn(cpuBackend, 'unary')];
-    try {
-      run();
-      for (const f of fallbacks) expect(f).not.toHaveBeenCalled();
-    } finally {
-      for (const f of fallbacks) f.mockRestore();
-    }
-  };
 
   test('relu equals the plain kernel bit for bit (NaN kept, +0 for x <= 0)', () => {
     const expected = new Float32Array(x.length);
     const actual = new Float32Array(x.length).fill(7);
     cpuBackend.unary('relu', x, expected);
-    inWasm(() => wasm?.unary?.('relu', x, actual));
+    inWasm('unary', () => wasm?.unary?.('relu', x, actual));
     expect(same(actual, expected)).toBe(true);
     expect(Object.is(actual[2], 0)).toBe(true);
   });
@@ -89,7 +96,7 @@ describe('the wasm elementwise kernels', () => {
     const expected = new Float32Array(x.length);
     const actual = new Float32Array(x.length).fill(7);
     cpuBackend.binary('maskPositive', dense(g), dense(y), [x.length], expected);
-    inWasm(() => wasm?.binary?.('maskPositive', dense(g), dense(y), [x.length], actual));
+    inWasm('binary', () => wasm?.binary?.('maskPositive', dense(g), dense(y), [x.length], actual));
     expect(same(actual, expected)).toBe(true);
     expect(Array.from(actual)).toEqual([0, 0, 0, NaN, 0, -6, 0, 8, 0, NaN, 0, 0, -13]);
   });
@@ -98,7 +105,7 @@ describe('the wasm elementwise kernels', () => {
     const expected = new Float32Array(x.length);
     const actual = new Float32Array(x.length).fill(7);
     cpuBackend.binary(op, dense(x), dense(g), [x.length], expected);
-    inWasm(() => wasm?.binary?.(op, dense(x), dense(g), [x.length], actual));
+    inWasm('binary', () => wasm?.binary?.(op, dense(x), dense(g), [x.length], actual));
     expect(same(actual, expected)).toBe(true);
     // b is one value (stride 0) read from an offset; a starts at an offset too.
     const shape = [x.length - 1];
@@ -107,7 +114,7 @@ describe('the wasm elementwise kernels', () => {
     const expectedScalar = new Float32Array(shape[0]);
     const actualScalar = new Float32Array(shape[0]).fill(7);
     cpuBackend.binary(op, a, b, shape, expectedScalar);
-    inWasm(() => wasm?.binary?.(op, a, b, shape, actualScalar));
+    inWasm('binary', () => wasm?.binary?.(op, a, b, shape, actualScalar));
     expect(same(actualScalar, expectedScalar)).toBe(true);
   });
 
@@ -121,13 +128,7 @@ describe('the wasm elementwise kernels', () => {
     const expected = new Float32Array(outer * inner);
     const actual = new Float32Array(outer * inner).fill(7);
     cpuBackend.reduce('sum', x, outer, size, inner, expected);
-    const fallback = jest.spyOn(cpuBackend, 'reduce');
-    try {
-      wasm?.reduce?.('sum', x, outer, size, inner, actual);
-      expect(fallback).not.toHaveBeenCalled();
-    } finally {
-      fallback.mockRestore();
-    }
+    inWasm('reduce', () => wasm?.reduce?.('sum', x, outer, size, inner, actual));
     expect(same(actual, expected)).toBe(true);
   });
 
@@ -140,7 +141,7 @@ describe('the wasm elementwise kernels', () => {
       const expected = new Float32Array(n);
       const actual = new Float32Array(n);
       cpuBackend.binary(op, dense(a), dense(b), [n], expected);
-      inWasm(() => wasm?.binary?.(op, dense(a), dense(b), [n], actual));
+      inWasm('binary', () => wasm?.binary?.(op, dense(a), dense(b), [n], actual));
       expect(same(actual, expected)).toBe(true);
     }
   });
@@ -158,16 +159,6 @@ describe('the wasm softmax kernels', () => {
       expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(ulp);
     }
     return differing;
-  };
-  /** Runs a wasm kernel call and checks the plain one of that name was not called. */
-  const inWasm = (name: 'softmax' | 'softmaxBackward' | 'crossEntropyForward', run: () => void) => {
-    const fallback = jest.spyOn(cpuBackend, name);
-    try {
-      run();
-      expect(fallback).not.toHaveBeenCalled();
-    } finally {
-      fallback.mockRestore();
-    }
   };
   // Rows of random logits of odd and even length, plus rows with -inf, a row of all -inf (NaN out,
   // as in torch), a row with NaN, and logits far apart (exponentials that underflow).
@@ -255,7 +246,7 @@ describe('loading', () => {
     wasm?.matmul?.(a, b, null, now, [], m, k, n);
     later?.matmul?.(a, b, null, async, [], m, k, n);
     expect(later).not.toBeNull();
-    expect(Buffer.from(async.buffer).equals(Buffer.from(now.buffer))).toBe(true);
+    expect(same(async, now)).toBe(true);
   });
 });
 
@@ -283,7 +274,7 @@ describe('two threads', () => {
     for (let repeat = 0; repeat < 3; repeat++) {
       two.fill(NaN);
       backend?.matmul?.(a, b, bias, two, [], m, k, n);
-      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+      expect(same(two, one)).toBe(true);
     }
     backend?.setThreads(1);
   });
