@@ -15,19 +15,17 @@ const MASK_POSITIVE = 4;
  * none is chosen per element (inlining folds the constants).
  */
 export function binary(op: i32, a: usize, b: usize, bScalar: i32, out: usize, n: i32): void {
-  if (bScalar) {
-    if (op == ADD) binaryLoop(ADD, a, b, true, out, n);
-    else if (op == SUB) binaryLoop(SUB, a, b, true, out, n);
-    else if (op == MUL) binaryLoop(MUL, a, b, true, out, n);
-    else if (op == DIV) binaryLoop(DIV, a, b, true, out, n);
-    else binaryLoop(MASK_POSITIVE, a, b, true, out, n);
-  } else {
-    if (op == ADD) binaryLoop(ADD, a, b, false, out, n);
-    else if (op == SUB) binaryLoop(SUB, a, b, false, out, n);
-    else if (op == MUL) binaryLoop(MUL, a, b, false, out, n);
-    else if (op == DIV) binaryLoop(DIV, a, b, false, out, n);
-    else binaryLoop(MASK_POSITIVE, a, b, false, out, n);
-  }
+  if (bScalar) binaryOf(op, a, b, true, out, n);
+  else binaryOf(op, a, b, false, out, n);
+}
+
+/** binary() with bScalar a constant: picks the loop for op. */
+@inline function binaryOf(op: i32, a: usize, b: usize, bScalar: bool, out: usize, n: i32): void {
+  if (op == ADD) binaryLoop(ADD, a, b, bScalar, out, n);
+  else if (op == SUB) binaryLoop(SUB, a, b, bScalar, out, n);
+  else if (op == MUL) binaryLoop(MUL, a, b, bScalar, out, n);
+  else if (op == DIV) binaryLoop(DIV, a, b, bScalar, out, n);
+  else binaryLoop(MASK_POSITIVE, a, b, bScalar, out, n);
 }
 
 @inline function lanes(op: i32, x: v128, y: v128): v128 {
