@@ -1,4 +1,5 @@
 import { getBackend, type MatrixOperand } from '../backend';
+import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { broadcastShapes, formatShape } from '../shape';
@@ -40,12 +41,13 @@ class Matmul extends Function {
     ctx.saveForBackward(a, b);
     return product(a, b);
   }
-  // C = AB: dA = dC B^T, dB = A^T dC, summed over broadcast batch dims.
+  // C = AB: dA = dC B^T, dB = A^T dC, summed over broadcast batch dims. Both are fresh products
+  // (or sums of them) held nowhere else, so a leaf may keep them as its .grad.
   static backward(ctx: Context, g: Tensor) {
     const [a, b] = ctx.savedTensors;
     return [
-      ctx.needsInputGrad[0] ? sumToShape(g.matmul(b.transpose(-1, -2)), a.shape) : null,
-      ctx.needsInputGrad[1] ? sumToShape(a.transpose(-1, -2).matmul(g), b.shape) : null,
+      ctx.needsInputGrad[0] ? unsharedGradient(sumToShape(g.matmul(b.transpose(-1, -2)), a.shape)) : null,
+      ctx.needsInputGrad[1] ? unsharedGradient(sumToShape(a.transpose(-1, -2).matmul(g), b.shape)) : null,
     ];
   }
 }
