@@ -149,8 +149,8 @@ export abstract class Module {
   /** Resets the gradients of all parameters: to null (torch 2's default) or to zero. */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
-      if (setToNone || p.grad === null) p.grad = null;
-      else noGrad(() => p.grad?.zero_());
+      if (setToNone) p.grad = null;
+      else noGrad(() => p.peekGrad()?.zero_());
     }
   }
 

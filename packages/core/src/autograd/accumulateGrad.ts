@@ -33,11 +33,12 @@ export function unsharedGradient(g: Tensor): Tensor {
 
 /** Adds g into t.grad, for leaves and for non-leaves that retain their gradient. */
 export function accumulateInto(t: Tensor, g: Tensor): void {
-  if (t.grad === null) {
+  const grad = t.peekGrad();
+  if (grad === null) {
     // Any other first gradient is copied: backward may hand one tensor to several tensors.
     // (slice() copies without first zero-filling, unlike allocating and then copying.)
-    t.grad = unshared.delete(g) ? g : Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype);
-  } else t.grad.add_(g);
+    t.adoptGrad(unshared.delete(g) ? g : Tensor.fromStorage(g.dataSync().slice(), g.shape, g.dtype));
+  } else grad.add_(g);
 }
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();

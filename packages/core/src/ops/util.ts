@@ -1,6 +1,7 @@
 import { allocate, isFloatingPoint, promoteTypes, promoteWithScalar, type DType } from '../dtype';
 import { numelOf, sameShape } from '../shape';
 import { Tensor, type TensorOrScalar } from '../tensor/tensor';
+import { allocateOutput } from '../tensor/bufferPool';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int64: 1, float32: 2, float64: 2 };
 
@@ -38,8 +39,9 @@ export function requireFloat(op: string, ...tensors: Tensor[]): void {
   }
 }
 
+/** A zero-filled tensor for an op to write its output into. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  return Tensor.fromStorage(allocate(dtype, numelOf(shape)), shape, dtype);
+  return Tensor.fromStorage(allocateOutput(dtype, numelOf(shape)), shape, dtype);
 }
 
 /** t's strided window as seen from a broadcast `shape`: size-1 and missing dims get stride 0. */

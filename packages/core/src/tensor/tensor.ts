@@ -4,6 +4,7 @@ import type { Strided } from '../backend';
 import type { Node } from '../autograd/node';
 import { contiguousStrides, formatShape, numelOf, normalizeDim, sameShape } from '../shape';
 import { TensorStorage } from './storage';
+import { recycle } from './bufferPool';
 import { onesLike } from './creation';
 import { formatTensor } from './format';
 import { toNested, type NestedArray } from './data';
@@ -37,8 +38,9 @@ export class Tensor {
   readonly strides: readonly number[];
   readonly offset: number;
   readonly dtype: DType;
-  /** Accumulated gradient, set by backward() on leaves (and on non-leaves after retainGrad()). */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
+  /** Whether code outside autograd and the optimizers may hold _grad: it was read or assigned. */
+  private gradExposed = false;
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
   private _outputNr = 0;
@@ -106,6 +108,42 @@ export class Tensor {
   }
 
   // ---- autograd -------------------------------------------------------------------------
+
+  /** Accumulated gradient, set by backward() on leaves (and on non-leaves after retainGrad()). */
+  get grad(): Tensor | null {
+    if (this._grad !== null) this.gradExposed = true;
+    return this._grad;
+  }
+
+  /**
+   * Setting null (as zeroGrad does) drops the gradient; if it was never read or assigned from
+   * outside, nothing can hold it, so its memory goes straight to the next op output that fits.
+   */
+  set grad(g: Tensor | null) {
+    const old = this._grad;
+    if (g === null && old !== null && !this.gradExposed && old.ownsStorage()) {
+      recycle(old.storage.data);
+      old.storage.dispose();
+    }
+    this._grad = g;
+    this.gradExposed = g !== null;
+  }
+
+  /** @internal The gradient as autograd and optimizers read it, without exposing it. */
+  peekGrad(): Tensor | null {
+    return this._grad;
+  }
+
+  /** @internal Sets a gradient fresh from backward, which nothing else references. */
+  adoptGrad(g: Tensor): void {
+    this._grad = g;
+    this.gradExposed = false;
+  }
+
+  /** Whether this tensor is its storage's only contiguous full view (a view is never pooled alone). */
+  private ownsStorage(): boolean {
+    return this.offset === 0 && this.isContiguous() && this.storage.data.length === this.numel();
+  }
 
   get requiresGrad(): boolean {
     return this._requiresGrad;

@@ -57,7 +57,7 @@ export abstract class Optimizer<O extends object> {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (setToNone) p.grad = null;
-        else p.grad?.zero_();
+        else p.peekGrad()?.zero_();
       }
     }
   }
@@ -86,11 +86,12 @@ export abstract class Optimizer<O extends object> {
   protected *withGradients(): Generator<[ParamGroup<O>, Tensor, Storage, Storage]> {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (p.grad === null) continue;
-        if (!sameShape(p.grad.shape, p.shape)) {
-          throw new Error(`${this.constructor.name}: gradient of shape ${formatShape(p.grad.shape)} does not match its parameter's ${formatShape(p.shape)}`);
+        const grad = p.peekGrad();
+        if (grad === null) continue;
+        if (!sameShape(grad.shape, p.shape)) {
+          throw new Error(`${this.constructor.name}: gradient of shape ${formatShape(grad.shape)} does not match its parameter's ${formatShape(p.shape)}`);
         }
-        yield [group, p, p.dataSync(), p.grad.dataSync()];
+        yield [group, p, p.dataSync(), grad.dataSync()];
         // The update wrote to the parameter's storage in place.
         p.storage.version++;
       }
