@@ -3,8 +3,8 @@
  * CrossEntropyLoss, a shuffled DataLoader over 8000 samples in batches of 64, wasm backend, and
  * nothing disposed by hand. After each epoch it prints the typed-array memory still reachable and
  * the JS heap (after a full GC when node runs with --expose-gc), and the peak resident set so far
- * (the process's high-water mark). Run under --max-opt=0, with V8's optimizing compilers off, it
- * shows how much of the resident set's rise is compiled code rather than data.
+ * (the process's high-water mark). Run under --max-opt=2, with V8's top-tier optimizing compiler
+ * (TurboFan) off, it shows how much of the resident set's rise is that compiler's doing.
  */
 import { manualSeed, rand, randint } from '@wick/core';
 import { CrossEntropyLoss, Linear, ReLU, Sequential, data, optim } from '@wick/nn';
@@ -12,7 +12,7 @@ import { CrossEntropyLoss, Linear, ReLU, Sequential, data, optim } from '@wick/n
 const EPOCHS = 10;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const gc = (globalThis as { gc?: () => void }).gc;
-const jitOff = process.execArgv.includes('--max-opt=0');
+const turbofanOff = process.execArgv.includes('--max-opt=2');
 
 manualSeed(0);
 const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
@@ -23,7 +23,7 @@ const loader = new data.DataLoader(new data.TensorDataset(rand([8000, 784]), ran
 });
 
 console.log(
-  `\nMemory over ${EPOCHS} epochs of training (125 shuffled batches each)${jitOff ? ', optimizing JIT off (--max-opt=0)' : ''}:`,
+  `\nMemory over ${EPOCHS} epochs of training (125 shuffled batches each)${turbofanOff ? ', TurboFan off (--max-opt=2)' : ''}:`,
 );
 console.log(`epoch  ${'live arrays'.padStart(11)}  ${'JS heap'.padStart(9)}  ${'peak RSS'.padStart(9)}`);
 const arrays: number[] = [];
