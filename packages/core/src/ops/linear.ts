@@ -1,17 +1,11 @@
-import { getBackend } from '../backend';
 import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { formatShape } from '../shape';
 import { Tensor } from '../tensor/tensor';
 import { product } from './matmul';
-import { around, empty, requireFloat } from './util';
+import { requireFloat } from './util';
 
-/**
- * y = x W^T + b as one op over x flattened to (N, in). Backward takes each gradient straight
- * from a GEMM in the layout it is stored in:
- *   dx = dy W,  dW = dy^T x  (out x in, like W: no transpose to copy),  db = sum over rows of dy.
- */
 /** t as a matrix of `cols` columns; a matrix already stays as it is (no view to build). */
 function asRows(t: Tensor, cols: number): Tensor {
   return t.ndim === 2 ? t : t.reshape([-1, cols]);
@@ -22,6 +16,11 @@ function unflatten(y: Tensor, like: Tensor, cols: number): Tensor {
   return like.ndim === 2 ? y : y.reshape([...like.shape.slice(0, -1), cols]);
 }
 
+/**
+ * y = x W^T + b as one op over x flattened to (N, in). Backward takes each gradient straight
+ * from a GEMM in the layout it is stored in:
+ *   dx = dy W,  dW = dy^T x  (out x in, like W: no transpose to copy),  db = sum over rows of dy.
+ */
 class Linear extends Function {
   static forward(ctx: Context, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     const rows = asRows(x, weight.shape[1]);
@@ -35,13 +34,7 @@ class Linear extends Function {
     const g2 = asRows(g, weight.shape[0]);
     const gx = ctx.needsInputGrad[0] ? unflatten(product(g2, weight), g, weight.shape[1]) : null;
     const gw = ctx.needsInputGrad[1] ? unsharedGradient(product(g2.t(), rows)) : null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[2]) {
-      gb = empty([weight.shape[0]], g.dtype);
-      const [outer, size, inner] = around(g2.shape, 0);
-      getBackend().reduce('sum', g2.dataSync(), outer, size, inner, gb.storage.data);
-      unsharedGradient(gb);
-    }
+    const gb = ctx.needsInputGrad[2] ? unsharedGradient(g2.sum(0)) : null;
     return [gx, gw, gb];
   }
 }
