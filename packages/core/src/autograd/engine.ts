@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor';
-import { accumulateInto, gradientEdge } from './accumulateGrad';
+import { accumulateInto, gradientEdge, unsharedGradient } from './accumulateGrad';
 import { noGrad } from './gradMode';
 import type { Node } from './node';
 
@@ -39,7 +39,8 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       buffers.set(node, buffer);
     }
     const previous = buffer[index];
-    buffer[index] = previous === null ? g : previous.add(g);
+    // A sum is a fresh tensor nothing else holds, so a leaf may keep it as its .grad.
+    buffer[index] = previous === null ? g : unsharedGradient(previous.add(g));
   };
 
   noGrad(() => {
