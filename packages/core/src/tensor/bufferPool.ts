@@ -32,7 +32,9 @@ export function recycle(data: Storage): void {
 
 /** A zero-filled buffer for an op's output: a recycled one when the pool has one of this size. */
 export function allocateOutput(dtype: DType, size: number): Storage {
-  const list = free.get(key(BYTES_PER_ELEMENT[dtype], size));
+  const bytesPerElement = BYTES_PER_ELEMENT[dtype];
+  if (size * bytesPerElement < MIN_BYTES) return allocate(dtype, size);
+  const list = free.get(key(bytesPerElement, size));
   const reused = list?.pop();
   if (reused === undefined) return allocate(dtype, size);
   pooledBytes -= reused.byteLength;
