@@ -1,5 +1,5 @@
 import { formatShape, noGrad, sameShape, Tensor } from '@wick/core';
-import { Parameter } from './parameter';
+import { Parameter, zeroGrads } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -148,10 +148,7 @@ export abstract class Module {
 
   /** Resets the gradients of all parameters: to null (torch 2's default) or to zero. */
   zeroGrad(setToNone = true): void {
-    for (const p of this.parameters()) {
-      if (setToNone) p.grad = null;
-      else noGrad(() => p.peekGrad()?.zero_());
-    }
+    zeroGrads(this.parameters(), setToNone);
   }
 
   // ---- state ----------------------------------------------------------------------------------------

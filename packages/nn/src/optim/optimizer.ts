@@ -1,4 +1,5 @@
 import { formatShape, sameShape, zerosLike, type Storage, type Tensor } from '@wick/core';
+import { zeroGrads } from '../parameter';
 
 /** A group of parameters with its own options (any option left out takes the optimizer's default). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
@@ -54,12 +55,7 @@ export abstract class Optimizer<O extends object> {
 
   /** Resets the gradients of every parameter: to null (torch 2's default) or to zero. */
   zeroGrad(setToNone = true): void {
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (setToNone) p.grad = null;
-        else p.peekGrad()?.zero_();
-      }
-    }
+    zeroGrads(this.paramGroups.flatMap((g) => g.params), setToNone);
   }
 
   /** The parameter's state, created on first use. */
