@@ -16,6 +16,16 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** Whether strides lay `shape` out densely in row-major order (size-1 dims may have any stride). */
+export function isDense(shape: Shape, strides: Shape): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }

@@ -2,7 +2,7 @@ import type { DType, Storage } from '../dtype';
 import { isFloatingPoint } from '../dtype';
 import type { Strided } from '../backend';
 import type { Node } from '../autograd/node';
-import { contiguousStrides, formatShape, numelOf, normalizeDim, sameShape } from '../shape';
+import { contiguousStrides, formatShape, isDense, numelOf, normalizeDim, sameShape } from '../shape';
 import { TensorStorage } from './storage';
 import { recycle } from './bufferPool';
 import { onesLike } from './creation';
@@ -92,12 +92,7 @@ export class Tensor {
   }
 
   isContiguous(): boolean {
-    let expected = 1;
-    for (let d = this.ndim - 1; d >= 0; d--) {
-      if (this.shape[d] !== 1 && this.strides[d] !== expected) return false;
-      expected *= this.shape[d];
-    }
-    return true;
+    return isDense(this.shape, this.strides);
   }
 
   /** Bumped by every in-place write to this tensor's storage. */

@@ -1,5 +1,6 @@
 import type { Strided } from '../backend';
-import { forEachRow, isDense } from './strided';
+import { isDense, numelOf } from '../../shape';
+import { forEachRow } from './strided';
 
 export function copy(src: Strided, dst: Strided, shape: readonly number[]): void {
   const s = src.data;
@@ -7,9 +8,7 @@ export function copy(src: Strided, dst: Strided, shape: readonly number[]): void
   const toBool = d instanceof Uint8Array && !(s instanceof Uint8Array);
   if (!toBool && isDense(shape, src.strides) && isDense(shape, dst.strides)) {
     // A dense block: one native copy (TypedArray.set converts between number types).
-    let n = 1;
-    for (const size of shape) n *= size;
-    d.set(s.subarray(src.offset, src.offset + n), dst.offset);
+    d.set(s.subarray(src.offset, src.offset + numelOf(shape)), dst.offset);
     return;
   }
   forEachRow(shape, [src.strides, dst.strides], [src.offset, dst.offset], (off, _i, len, st) => {

@@ -29,13 +29,3 @@ export function forEachRow(
     }
   }
 }
-
-/** Whether strides lay `shape` out densely in row-major order. */
-export function isDense(shape: readonly number[], strides: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && strides[i] !== expected) return false;
-    expected *= shape[i];
-  }
-  return true;
-}

@@ -3,7 +3,7 @@ import type { AdamHyper, Backend, BinaryOp, ClassTargets, LossLayout, MatrixOper
 import { forEachBatch } from '../batches';
 import { cpuBackend } from '../cpu';
 import { crossEntropyLosses } from '../cpu/loss';
-import { isDense } from '../cpu/strided';
+import { isDense } from '../../shape';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsModule';
 import { GemmWorker, PANEL_COUNTER, canUseSecondThread } from './threads';
 
