@@ -69,6 +69,7 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
 
   const history: EpochMetrics[] = [];
   const stepLosses: number[] = [];
+  let testPredictions: Float64Array = new Float64Array(0);
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     hooks.onEpochStart?.(epoch, loader.length);
     const start = performance.now();
@@ -90,16 +91,18 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
       hooks.onStep?.(++batch, value, seen / ((performance.now() - start) / 1000));
     }
     const trainSeconds = (performance.now() - start) / 1000;
+    const test = evaluate(model, testSet);
+    testPredictions = test.predicted;
     const metrics: EpochMetrics = {
       epoch,
       trainLoss: lossSum / seen,
       trainAcc: evaluate(model, trainSet).accuracy,
-      testAcc: evaluate(model, testSet).accuracy,
+      testAcc: test.accuracy,
       seconds: trainSeconds,
     };
     history.push(metrics);
     hooks.onEpochEnd?.(metrics);
   }
-  const { predicted } = evaluate(model, testSet);
-  return { model, history, stepLosses, confusion: confusionMatrix(splits.test.labels, predicted, CLASSES) };
+  // The last epoch's evaluation already holds the held-out predictions.
+  return { model, history, stepLosses, confusion: confusionMatrix(splits.test.labels, testPredictions, CLASSES) };
 }
