@@ -1,4 +1,4 @@
-import type { MatrixOperand } from './backend';
+import type { MatrixOperand } from './types';
 
 /**
  * Calls visit(t, aOffset, bOffset) for every matrix t of a batched product, in row-major order

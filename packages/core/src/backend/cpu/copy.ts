@@ -1,4 +1,4 @@
-import type { Strided } from '../backend';
+import type { Strided } from '../types';
 import { isDense, numelOf } from '../../shape';
 import { forEachRow } from './strided';
 

@@ -1,8 +1,13 @@
 import type { Storage } from '../../dtype';
-import type { BinaryOp, Strided, UnaryOp } from '../backend';
+import type { Strided } from '../types';
 import { forEachRow } from './strided';
 
-const UNARY: Record<UnaryOp, (x: number) => number> = {
+/**
+ * The unary elementwise ops, each a scalar function the generic loop of unary() maps over the
+ * input (as candle's UnaryOpT): adding one here adds the op to every backend, and a backend with
+ * a faster kernel for it says so in its supports().
+ */
+const UNARY = {
   neg: (x) => -x,
   exp: Math.exp,
   log: Math.log,
@@ -18,13 +23,18 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   },
   tanh: Math.tanh,
   isnan: (x) => (x !== x ? 1 : 0),
-};
+} satisfies Record<string, (x: number) => number>;
 
+/** The names of the unary elementwise ops. */
+export type UnaryOp = keyof typeof UNARY;
+
+/** out[i] = op(x[i]). */
 export function unary(op: UnaryOp, x: Storage, out: Storage): void {
   const f = UNARY[op];
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
 }
 
+/** out = clamp(x, min, max); either bound may be NaN for "none". */
 export function clamp(x: Storage, min: number, max: number, out: Storage): void {
   const hasMin = min === min;
   const hasMax = max === max;
@@ -36,12 +46,14 @@ export function clamp(x: Storage, min: number, max: number, out: Storage): void 
   }
 }
 
+/** out = x ** exponent. */
 export function powScalar(x: Storage, exponent: number, out: Storage): void {
   if (exponent === 2) for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
   else for (let i = 0; i < x.length; i++) out[i] = Math.pow(x[i], exponent);
 }
 
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+/** The binary elementwise ops (results of comparisons and logic are 0 or 1). */
+const BINARY = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -58,14 +70,17 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
-  maskPositive: (a, b) => (b > 0 ? a : 0),
-};
+} satisfies Record<string, (a: number, b: number) => number>;
 
+/** The names of the binary elementwise ops. */
+export type BinaryOp = keyof typeof BINARY;
+
+/** Broadcasting binary op over `shape`, written contiguously into out. */
 export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
   const x = a.data;
   const y = b.data;
   // The hot cases of a training step get a loop of their own; the rest go through BINARY.
-  if (op === 'add' || op === 'mul' || op === 'sub' || op === 'maskPositive') {
+  if (op === 'add' || op === 'mul' || op === 'sub') {
     forEachRow(shape, [a.strides, b.strides], [a.offset, b.offset], (off, o, len, st) => {
       let i = off[0];
       let j = off[1];
@@ -74,8 +89,7 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly num
       const end = o + len;
       if (op === 'add') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] + y[j];
       else if (op === 'mul') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] * y[j];
-      else if (op === 'sub') for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] - y[j];
-      else for (let k = o; k < end; k++, i += si, j += sj) out[k] = y[j] > 0 ? x[i] : 0;
+      else for (let k = o; k < end; k++, i += si, j += sj) out[k] = x[i] - y[j];
     });
     return;
   }
@@ -88,6 +102,7 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly num
   });
 }
 
+/** out = cond ? a : b, broadcasting over `shape`. */
 export function where(cond: Strided, a: Strided, b: Strided, shape: readonly number[], out: Storage): void {
   const c = cond.data;
   const x = a.data;
@@ -99,4 +114,9 @@ export function where(cond: Strided, a: Strided, b: Strided, shape: readonly num
     const end = o + len;
     for (let k = o; k < end; k++, ci += st[0], i += st[1], j += st[2]) out[k] = c[ci] !== 0 ? x[i] : y[j];
   });
+}
+
+/** ReLU's backward: g where the output y is positive, else 0 (even where g is NaN, as torch's threshold_backward). */
+export function reluBackward(g: Storage, y: Storage, out: Storage): void {
+  for (let i = 0; i < g.length; i++) out[i] = y[i] > 0 ? g[i] : 0;
 }

@@ -1,6 +1,5 @@
-import type { Backend } from '../backend';
 import { copy, fill } from './copy';
-import { binary, clamp, powScalar, unary, where } from './elementwise';
+import { binary, clamp, powScalar, reluBackward, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
@@ -8,9 +7,13 @@ import { adamStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
 
-/** The plain TypeScript backend: the reference, and the fallback for any faster one. */
-export const cpuBackend: Backend = {
-  name: 'cpu',
+/**
+ * The plain TypeScript kernels: every kernel Wick has, by name. They are the reference every
+ * faster kernel is tested against and the fallback for whatever a faster one does not support.
+ * The table's type is the kernel interface (Kernels in ../kernels.ts): adding a kernel is
+ * writing its function and listing it here.
+ */
+export const cpuKernels = {
   copy,
   fill,
   unary,
@@ -18,6 +21,7 @@ export const cpuBackend: Backend = {
   powScalar,
   binary,
   where,
+  reluBackward,
   reduce,
   argReduce,
   matmul,
@@ -36,3 +40,6 @@ export const cpuBackend: Backend = {
   sgdStep,
   adamStep,
 };
+
+export type { UnaryOp, BinaryOp } from './elementwise';
+export type { ReduceOp, ArgReduceOp } from './reduce';

@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { ClassTargets, LossLayout } from '../backend';
+import type { ClassTargets, LossLayout } from '../types';
 import { softmaxRow } from './softmax';
 
 /**

@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { MatrixOperand } from '../backend';
+import type { MatrixOperand } from '../types';
 import { forEachBatch } from '../batches';
 
 /** Rows of B kept hot in cache while every row of A streams past them. */

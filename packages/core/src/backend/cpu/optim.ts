@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { AdamHyper, SGDHyper } from '../backend';
+import type { AdamHyper, SGDHyper } from '../types';
 
 /**
  * One SGD step in place, torch.optim.SGD's rule element by element:

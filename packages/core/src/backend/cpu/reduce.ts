@@ -1,5 +1,9 @@
 import type { Storage } from '../../dtype';
-import type { ArgReduceOp, ReduceOp } from '../backend';
+
+/** The reductions of reduce(): sum, or max/min propagating NaN. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+/** The reductions of argReduce(). */
+export type ArgReduceOp = 'max' | 'min';
 
 /** Reduces the middle axis of x viewed as (outer, size, inner). Sums accumulate in float64. */
 export function reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number, out: Storage): void {

@@ -1,0 +1,93 @@
+import type { Storage } from '../../dtype';
+import { forEachBatch } from '../batches';
+import type { FastKernels } from '../kernels';
+import type { MatrixOperand } from '../types';
+import { float32, type Arena } from './arena';
+import { GemmWorker, PANEL_COUNTER } from './threads';
+
+/** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
+const THREAD_MIN_WORK = 1 << 20;
+/** Column panels (of 8) a thread claims at a time when two share a product. */
+const CHUNK = 4;
+
+/** A shared-memory arena and the worker that shares each large GEMM in it. */
+export interface Threaded {
+  arena: Arena;
+  worker: GemmWorker;
+}
+
+/**
+ * The packed 4x8 GEMM (assembly/gemm.ts) on float32 operands. Large products can be split over
+ * two threads (see threads.ts) in a shared-memory instance; everything else runs in the private
+ * one, whose copies are cheaper.
+ */
+export class Gemm {
+  /** 1, or 2 to split large products with a worker thread. */
+  threads = 1;
+  private threaded: Threaded | null = null;
+
+  constructor(
+    private readonly local: Arena,
+    private readonly startThreads: (() => Threaded | null) | null,
+  ) {}
+
+  /** Whether a second thread can be started here. */
+  get canThread(): boolean {
+    return this.startThreads !== null;
+  }
+
+  /** The matmul kernel: float32 operands only. */
+  kernels(): FastKernels {
+    return {
+      matmul: {
+        supports: (a, b, bias, out) => float32(a.data, b.data, bias, out),
+        run: (a, b, bias, out, batchShape, m, k, n) => this.matmul(a, b, bias, out, batchShape, m, k, n),
+      },
+    };
+  }
+
+  private matmul(
+    a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
+  ): void {
+    const panels = Math.ceil(n / 8);
+    if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
+    const split = this.threads > 1 && this.threaded !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
+    const arena = split && this.threaded !== null ? this.threaded.arena : this.local;
+    const worker = split && this.threaded !== null ? this.threaded.worker : null;
+    // Operands whose panels are already depth-major are read in place (see assembly/gemm.ts):
+    // a transposed A of whole 4-row panels, a row-major B of whole 8-column panels.
+    const aInPlace = a.transposed && m % 4 === 0;
+    const bInPlace = !b.transposed && n % 8 === 0;
+    const packedASize = aInPlace ? 0 : Math.ceil(m / 4) * 4 * k * 4;
+    // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
+    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr] = arena.layout([
+      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4,
+    ]);
+    if (bias !== null) arena.putPadded(bias, n, panels * 8, biasPtr);
+    const biasArg = bias === null ? 0 : biasPtr;
+    const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
+    const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
+    // A's panel ip starts at ip * aPanelStride bytes into its panels and steps aStep per depth.
+    const [aPanelStride, aStep] = aInPlace ? [16, m * 4] : [k * 16, 16];
+    const bPacked = bInPlace ? 0 : packedB;
+    const kernels = arena.kernels;
+    forEachBatch(batchShape, a, b, (t, ao, bo) => {
+      arena.put(a.data, ao, m * k, aPtr);
+      arena.put(b.data, bo, k * n, bPtr);
+      if (worker === null) {
+        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmPanels(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, 0, panels, scratch);
+      } else {
+        // The worker packs its own copy of A (nothing, with m = 0, when A is read in place).
+        worker.begin(
+          [aPtr, aInPlace ? 0 : m, k, aRs, aCs, packedA2],
+          [bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA2, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch2],
+        );
+        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
+        kernels.gemmShared(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch);
+        worker.finish();
+      }
+      arena.take(cPtr, m * n, out, t * m * n);
+    });
+  }
+}
