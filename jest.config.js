@@ -9,5 +9,6 @@ module.exports = {
   moduleNameMapper: {
     '^@wick/core$': '<rootDir>/packages/core/src/index.ts',
     '^@wick/nn$': '<rootDir>/packages/nn/src/index.ts',
+    '^@wick/test-harness$': '<rootDir>/test/harness.ts',
   },
 };

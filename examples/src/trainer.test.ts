@@ -1,4 +1,4 @@
-import { getBackend, setBackend, type BackendName } from '@wick/core';
+import { getBackend, useBackend, type BackendName } from '@wick/core';
 import type { TrainConfig } from './cli';
 import type { ImageSet, Splits } from './data';
 import { train } from './trainer';
@@ -55,7 +55,7 @@ describe('backends', () => {
       expect(wasm).toHaveLength(125);
       wasm.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-4 * Math.max(1, plain[i])));
     } finally {
-      setBackend(previous);
+      useBackend(previous);
     }
   });
 });

@@ -3,7 +3,7 @@
 Covers every argument: input shapes (C), (N, C) and (N, C, d1, ..., dk); each reduction; class
 weights; ignored targets (some, all, and an ignoreIndex inside the class range); label
 smoothing; class-probability targets; large logits; float32 and float64.
-Writes packages/nn/golden/losses.json.
+Writes packages/core/golden/losses.json.
 """
 import os
 import torch
@@ -144,6 +144,6 @@ add('crossEntropy float64 probabilities', 'crossEntropy',
 # A typical MNIST batch.
 add('crossEntropy (64,10)', 'crossEntropy', [logits(64, 10, scale=3), labels(10, 64)])
 
-out = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'nn', 'golden', 'losses.json')
+out = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'core', 'golden', 'losses.json')
 os.makedirs(os.path.dirname(out), exist_ok=True)
 write(out, cases)

@@ -5,7 +5,7 @@
  * ms/step of each and its ratio to PyTorch on the same number of threads (1, and 2 where this
  * platform gives Wick a second thread). Also GEMM GF/s for the three layouts a training step needs.
  */
-import { availableBackends, createWasmBackend, rand, setNumThreads, useBackend, type BackendName, type Tensor } from '@wick/core';
+import { availableBackends, maxNumThreads, rand, setNumThreads, useBackend, type Tensor } from '@wick/core';
 import { interleaved, median, medianMs, sampleSubject, type Sampler } from './timing';
 import { wickStep } from './contenders/wick';
 import { tfjsStep } from './contenders/tfjs';
@@ -14,11 +14,8 @@ import { TorchStep } from './contenders/torch';
 const ROUNDS = 7;
 const GEMM_PASSES = 3;
 
-function maxThreads(): number {
-  return createWasmBackend()?.maxThreads() ?? 1;
-}
 
-function gemmTable(backend: BackendName, threads: number): string[] {
+function gemmTable(backend: string, threads: number): string[] {
   useBackend(backend);
   setNumThreads(threads);
   const layouts: [string, Tensor, Tensor][] = [
@@ -46,7 +43,7 @@ interface Entry {
 }
 
 async function main(): Promise<void> {
-  const threadCounts = availableBackends().includes('wasm') && maxThreads() > 1 ? [1, 2] : [1];
+  const threadCounts = availableBackends().includes('wasm') && maxNumThreads() > 1 ? [1, 2] : [1];
   const contenders: Record<string, Entry> = {};
   for (const backend of availableBackends()) {
     contenders[`Wick (${backend})`] = { threads: 1, sample: sampleSubject(wickStep(backend), backend === 'cpu' ? 15 : 60, 2) };

@@ -1,5 +1,5 @@
 export { Tensor } from './tensor/tensor';
-export type { Scalar, TensorOrScalar, ValuesIndices, BackwardOptions } from './tensor/tensor';
+export type { Scalar, TensorOrScalar, ValuesIndices } from './tensor/tensor';
 export type { DType, Storage } from './dtype';
 export { promoteTypes, isFloatingPoint } from './dtype';
 export type { Shape } from './shape';
@@ -14,6 +14,8 @@ export { Context } from './autograd/context';
 export { Node } from './autograd/node';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gradMode';
 export { gradcheck } from './autograd/gradcheck';
+import './autograd/backward';
+export type { BackwardOptions } from './autograd/backward';
 export type { GradcheckOptions, GradcheckResult, GradcheckMismatch } from './autograd/gradcheck';
 
 export {
@@ -30,13 +32,22 @@ export {
 } from './ops/shape';
 export { gather, indexSelect } from './ops/indexing';
 export { clone } from './ops/convert';
+export { nllLoss } from './ops/loss/nllLoss';
+export type { NLLLossOptions } from './ops/loss/nllLoss';
+export { crossEntropy } from './ops/loss/crossEntropy';
+export type { CrossEntropyOptions } from './ops/loss/crossEntropy';
+export type { Reduction } from './ops/loss/reduction';
+export { sgdStep_, adamStep_, zeroGrad_ } from './ops/optim';
+export type { SGDParamState, AdamParamState } from './ops/optim';
+import './ops/inplace';
 
 export {
-  getBackend, setBackend, useBackend, availableBackends, ready, cpuBackend, createWasmBackend, loadWasmBackend, setNumThreads, getNumThreads,
+  kernels, registerBackend, useBackend, getBackend, availableBackends, ready, setNumThreads, getNumThreads, maxNumThreads,
+  cpuKernels, createWasmBackend, loadWasmBackend,
 } from './backend';
-export type { BackendName, WasmBackend } from './backend';
 export type {
-  Backend, Strided, MatrixOperand, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, LossLayout, ClassTargets, SGDHyper, AdamHyper,
+  Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
+  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper,
 } from './backend';
 
 export * as testing from './testing';

@@ -1,5 +1,5 @@
-import { formatShape, noGrad, sameShape, Tensor } from '@wick/core';
-import { Parameter, zeroGrads } from './parameter';
+import { formatShape, noGrad, sameShape, Tensor, zeroGrad_ } from '@wick/core';
+import { Parameter } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -148,7 +148,7 @@ export abstract class Module {
 
   /** Resets the gradients of all parameters: to null (torch 2's default) or to zero. */
   zeroGrad(setToNone = true): void {
-    zeroGrads(this.parameters(), setToNone);
+    zeroGrad_(this.parameters(), setToNone);
   }
 
   // ---- state ----------------------------------------------------------------------------------------

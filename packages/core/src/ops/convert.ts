@@ -1,13 +1,13 @@
-import { getBackend } from '../backend';
+import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { isFloatingPoint, type DType } from '../dtype';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, defineMethods } from '../tensor/tensor';
 import { empty } from './util';
 
 function copyAs(x: Tensor, dtype: DType): Tensor {
   const out = empty(x.shape, dtype);
-  getBackend().copy(x.strided(), out.strided(), x.shape);
+  kernels().copy(x.strided(), out.strided(), x.shape);
   return out;
 }
 
@@ -50,3 +50,46 @@ export function clone(x: Tensor): Tensor {
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   return dtype === x.dtype ? x : ToDtype.apply(x, dtype);
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** This tensor converted to dtype (itself when already of it). */
+    to(dtype: DType): Tensor;
+    /** to('float32'). */
+    float(): Tensor;
+    /** to('float64'). */
+    double(): Tensor;
+    /** to('int64'), truncating toward zero. */
+    long(): Tensor;
+    /** to('bool'). */
+    bool(): Tensor;
+    /** A copy with its own storage; gradients flow through it. */
+    clone(): Tensor;
+    /** This tensor if contiguous, else a contiguous copy. */
+    contiguous(): Tensor;
+  }
+}
+
+defineMethods({
+  to(dtype) {
+    return toDtype(this, dtype);
+  },
+  float() {
+    return toDtype(this, 'float32');
+  },
+  double() {
+    return toDtype(this, 'float64');
+  },
+  long() {
+    return toDtype(this, 'int64');
+  },
+  bool() {
+    return toDtype(this, 'bool');
+  },
+  clone() {
+    return clone(this);
+  },
+  contiguous() {
+    return this.isContiguous() ? this : clone(this);
+  },
+});

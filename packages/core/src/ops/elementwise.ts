@@ -1,9 +1,9 @@
-import { getBackend, type BinaryOp, type UnaryOp } from '../backend';
+import { kernels, type BinaryOp, type UnaryOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { isFloatingPoint } from '../dtype';
 import { broadcastShapes } from '../shape';
-import { Tensor, type TensorOrScalar } from '../tensor/tensor';
+import { Tensor, defineMethods, type TensorOrScalar } from '../tensor/tensor';
 import { broadcastView, checkInt64Range, empty, operands, requireFloat, resultType, scalarTensor, sumToShape } from './util';
 
 // ---- kernels behind the ops --------------------------------------------------------------
@@ -11,13 +11,13 @@ import { broadcastView, checkInt64Range, empty, operands, requireFloat, resultTy
 function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, name: string, dtype = resultType(a, b)): Tensor {
   const shape = broadcastShapes(name, a.shape, b.shape);
   const out = empty(shape, dtype);
-  getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
+  kernels().binary(op, broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
   return checkInt64Range(name, out);
 }
 
 function unaryKernel(op: UnaryOp, x: Tensor, dtype = x.dtype): Tensor {
   const out = empty(x.shape, dtype);
-  getBackend().unary(op, x.dataSync(), out.storage.data);
+  kernels().unary(op, x.dataSync(), out.storage.data);
   return out;
 }
 
@@ -231,7 +231,9 @@ class Relu extends Function {
   }
   // The gradient passes where the output is positive: one masking pass over g.
   static backward(ctx: Context, g: Tensor) {
-    return binaryKernel('maskPositive', g, ctx.savedTensors[0], 'relu', g.dtype);
+    const out = empty(g.shape, g.dtype);
+    kernels().reluBackward(g.dataSync(), ctx.savedTensors[0].dataSync(), out.storage.data);
+    return out;
   }
 }
 
@@ -269,7 +271,7 @@ class PowScalar extends Function {
     ctx.state = { p };
     const dtype = Number.isInteger(p) ? x.dtype : resultType(x, scalarTensor(p, x.dtype));
     const out = empty(x.shape, dtype);
-    getBackend().powScalar(x.dataSync(), p, out.storage.data);
+    kernels().powScalar(x.dataSync(), p, out.storage.data);
     return checkInt64Range('pow', out);
   }
   // d x^p = p x^(p-1) dx
@@ -287,7 +289,7 @@ class Clamp extends Function {
     ctx.saveForBackward(x);
     ctx.state = { min, max };
     const out = empty(x.shape, x.dtype);
-    getBackend().clamp(x.dataSync(), min, max, out.storage.data);
+    kernels().clamp(x.dataSync(), min, max, out.storage.data);
     return out;
   }
   // The gradient passes where x lies within the bounds (inclusive), as in torch.
@@ -345,7 +347,7 @@ class Where extends Function {
     ctx.state = { a: a.shape, b: b.shape };
     const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
     const out = empty(shape, resultType(a, b));
-    getBackend().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
+    kernels().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), shape, out.storage.data);
     return out;
   }
   static backward(ctx: Context<Shapes>, g: Tensor) {
@@ -366,3 +368,141 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   const [x, y] = operands('where', a, b);
   return Where.apply(condition, x, y);
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** this + other, broadcasting (torch.add). */
+    add(other: TensorOrScalar): Tensor;
+    /** this - other, broadcasting. */
+    sub(other: TensorOrScalar): Tensor;
+    /** this * other, broadcasting. */
+    mul(other: TensorOrScalar): Tensor;
+    /** this / other, broadcasting (true division: integers give float32). */
+    div(other: TensorOrScalar): Tensor;
+    /** this ** exponent. */
+    pow(exponent: TensorOrScalar): Tensor;
+    /** The larger of this and other elementwise, propagating NaN. */
+    maximum(other: TensorOrScalar): Tensor;
+    /** The smaller of this and other elementwise, propagating NaN. */
+    minimum(other: TensorOrScalar): Tensor;
+    /** this == other, as a bool tensor. */
+    eq(other: TensorOrScalar): Tensor;
+    /** this != other, as a bool tensor. */
+    ne(other: TensorOrScalar): Tensor;
+    /** this < other, as a bool tensor. */
+    lt(other: TensorOrScalar): Tensor;
+    /** this <= other, as a bool tensor. */
+    le(other: TensorOrScalar): Tensor;
+    /** this > other, as a bool tensor. */
+    gt(other: TensorOrScalar): Tensor;
+    /** this >= other, as a bool tensor. */
+    ge(other: TensorOrScalar): Tensor;
+    /** Elementwise logical and of nonzero values, as a bool tensor. */
+    logicalAnd(other: TensorOrScalar): Tensor;
+    /** Elementwise logical or of nonzero values, as a bool tensor. */
+    logicalOr(other: TensorOrScalar): Tensor;
+    /** -this. */
+    neg(): Tensor;
+    /** e ** this. */
+    exp(): Tensor;
+    /** Natural logarithm. */
+    log(): Tensor;
+    /** Square root. */
+    sqrt(): Tensor;
+    /** Absolute value. */
+    abs(): Tensor;
+    /** max(this, 0). */
+    relu(): Tensor;
+    /** 1 / (1 + e ** -this). */
+    sigmoid(): Tensor;
+    /** Hyperbolic tangent. */
+    tanh(): Tensor;
+    /** Where this is NaN, as a bool tensor. */
+    isnan(): Tensor;
+    /** Clamps into [min, max]; either bound may be omitted (null), not both. */
+    clamp(min?: number | null, max?: number | null): Tensor;
+    /** torch's `x.where(condition, y)`: x where condition holds, else y. */
+    where(condition: Tensor, other: TensorOrScalar): Tensor;
+  }
+}
+
+defineMethods({
+  add(other) {
+    return add(this, other);
+  },
+  sub(other) {
+    return sub(this, other);
+  },
+  mul(other) {
+    return mul(this, other);
+  },
+  div(other) {
+    return div(this, other);
+  },
+  pow(exponent) {
+    return pow(this, exponent);
+  },
+  maximum(other) {
+    return maximum(this, other);
+  },
+  minimum(other) {
+    return minimum(this, other);
+  },
+  eq(other) {
+    return eq(this, other);
+  },
+  ne(other) {
+    return ne(this, other);
+  },
+  lt(other) {
+    return lt(this, other);
+  },
+  le(other) {
+    return le(this, other);
+  },
+  gt(other) {
+    return gt(this, other);
+  },
+  ge(other) {
+    return ge(this, other);
+  },
+  logicalAnd(other) {
+    return logicalAnd(this, other);
+  },
+  logicalOr(other) {
+    return logicalOr(this, other);
+  },
+  neg() {
+    return neg(this);
+  },
+  exp() {
+    return exp(this);
+  },
+  log() {
+    return log(this);
+  },
+  sqrt() {
+    return sqrt(this);
+  },
+  abs() {
+    return abs(this);
+  },
+  relu() {
+    return relu(this);
+  },
+  sigmoid() {
+    return sigmoid(this);
+  },
+  tanh() {
+    return tanh(this);
+  },
+  isnan() {
+    return isnan(this);
+  },
+  clamp(min, max) {
+    return clamp(this, min, max);
+  },
+  where(condition, other) {
+    return where(condition, this, other);
+  },
+});

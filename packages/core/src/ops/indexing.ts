@@ -1,8 +1,8 @@
-import { getBackend } from '../backend';
+import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { formatShape, normalizeDim } from '../shape';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, defineMethods } from '../tensor/tensor';
 import { around, empty } from './util';
 
 function checkIndices(op: string, index: Tensor, size: number, dim: number): void {
@@ -26,7 +26,7 @@ class Gather extends Function {
     });
     const [outer, size, inner] = around(source.shape, dim);
     const out = empty(index.shape, x.dtype);
-    getBackend().gather(source.dataSync(), index.dataSync(), outer, size, index.shape[dim], inner, out.storage.data);
+    kernels().gather(source.dataSync(), index.dataSync(), outer, size, index.shape[dim], inner, out.storage.data);
     ctx.state = { dim, shape: x.shape };
     ctx.saveForBackward(index);
     return out;
@@ -37,12 +37,12 @@ class Gather extends Function {
     const { dim, shape } = ctx.state;
     const full = empty(index.shape.map((s, d) => (d === dim ? shape[d] : s)), g.dtype);
     const [outer, size, inner] = around(full.shape, dim);
-    getBackend().scatterAdd(g.dataSync(), index.dataSync(), outer, size, index.shape[dim], inner, full.storage.data);
+    kernels().scatterAdd(g.dataSync(), index.dataSync(), outer, size, index.shape[dim], inner, full.storage.data);
     const pad = shape.some((s, d) => s !== full.shape[d]);
     if (!pad) return [full, null, null];
     const out = empty(shape, g.dtype);
     const window = full.shape.reduce((t, s, d) => (s < shape[d] ? t.narrow(d, 0, s) : t), out);
-    getBackend().copy(full.strided(), window.strided(), full.shape);
+    kernels().copy(full.strided(), window.strided(), full.shape);
     return [out, null, null];
   }
 }
@@ -70,7 +70,7 @@ class IndexSelect extends Function {
     shape[dim] = index.numel();
     const out = empty(shape, x.dtype);
     const [outer, size, inner] = around(x.shape, dim);
-    getBackend().indexSelect(x.dataSync(), index.dataSync(), outer, size, inner, out.storage.data);
+    kernels().indexSelect(x.dataSync(), index.dataSync(), outer, size, inner, out.storage.data);
     ctx.state = { dim, shape: x.shape };
     ctx.saveForBackward(index);
     return out;
@@ -79,7 +79,7 @@ class IndexSelect extends Function {
     const [index] = ctx.savedTensors;
     const out = empty(ctx.state.shape, g.dtype);
     const [outer, size, inner] = around(ctx.state.shape, ctx.state.dim);
-    getBackend().indexAdd(g.dataSync(), index.dataSync(), outer, size, inner, out.storage.data);
+    kernels().indexAdd(g.dataSync(), index.dataSync(), outer, size, inner, out.storage.data);
     return [out, null, null];
   }
 }
@@ -91,3 +91,21 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndices('indexSelect', index, x.shape[d] ?? 1, d);
   return IndexSelect.apply(x, d, index);
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** out[i][j] = this[index[i][j]][j] along dim (torch.gather). */
+    gather(dim: number, index: Tensor): Tensor;
+    /** The entries of index along dim (torch.index_select). */
+    indexSelect(dim: number, index: Tensor): Tensor;
+  }
+}
+
+defineMethods({
+  gather(dim, index) {
+    return gather(this, dim, index);
+  },
+  indexSelect(dim, index) {
+    return indexSelect(this, dim, index);
+  },
+});

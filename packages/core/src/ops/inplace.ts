@@ -1,8 +1,10 @@
-import { getBackend } from '../backend';
+import { kernels } from '../backend';
 import { isGradEnabled, noGrad } from '../autograd/gradMode';
 import { checkValue, promoteTypes } from '../dtype';
 import { formatShape, sameShape } from '../shape';
-import { Tensor, type Scalar, type TensorOrScalar } from '../tensor/tensor';
+import { Tensor, defineMethods, type Scalar, type TensorOrScalar } from '../tensor/tensor';
+import { toDtype } from './convert';
+import { add, clamp, div, mul, sub } from './elementwise';
 
 /**
  * Refuses in-place writes autograd could not account for: to a leaf that requires grad (as
@@ -24,7 +26,7 @@ function checkWritable(op: string, self: Tensor, other?: TensorOrScalar): void {
 }
 
 /** Computes compute(self, other) out of place, then writes it into self's storage (views included). */
-export function inplace<T extends Tensor>(
+function inplace<T extends Tensor>(
   self: T,
   op: string,
   compute: (self: Tensor, other: TensorOrScalar) => Tensor,
@@ -38,16 +40,64 @@ export function inplace<T extends Tensor>(
   if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
     throw new Error(`${op}: result type ${result.dtype} can't be cast to the tensor's dtype ${self.dtype}`);
   }
-  getBackend().copy(result.strided(), self.strided(), self.shape);
+  kernels().copy(result.strided(), self.strided(), self.shape);
   self.storage.version++;
   return self;
 }
 
-export function fill<T extends Tensor>(self: T, value: Scalar): T {
+function fill<T extends Tensor>(self: T, value: Scalar): T {
   checkWritable('fill_', self);
   const v = typeof value === 'boolean' ? Number(value) : value;
   checkValue('fill_', self.dtype, v);
-  getBackend().fill(self.strided(), self.shape, v);
+  kernels().fill(self.strided(), self.shape, v);
   self.storage.version++;
   return self;
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** this += other, in place. */
+    add_(other: TensorOrScalar): this;
+    /** this -= other, in place. */
+    sub_(other: TensorOrScalar): this;
+    /** this *= other, in place. */
+    mul_(other: TensorOrScalar): this;
+    /** this /= other, in place. */
+    div_(other: TensorOrScalar): this;
+    /** Clamps into [min, max] in place. */
+    clamp_(min?: number | null, max?: number | null): this;
+    /** Copies src (broadcast and converted to this dtype) into this tensor. */
+    copy_(src: Tensor): this;
+    /** Sets every element to value. */
+    fill_(value: Scalar): this;
+    /** Sets every element to 0. */
+    zero_(): this;
+  }
+}
+
+defineMethods({
+  add_(other) {
+    return inplace(this, 'add_', add, other);
+  },
+  sub_(other) {
+    return inplace(this, 'sub_', sub, other);
+  },
+  mul_(other) {
+    return inplace(this, 'mul_', mul, other);
+  },
+  div_(other) {
+    return inplace(this, 'div_', div, other);
+  },
+  clamp_(min, max) {
+    return inplace(this, 'clamp_', (t) => clamp(t, min, max));
+  },
+  copy_(src) {
+    return inplace(this, 'copy_', (t) => toDtype(src, t.dtype).expand(t.shape), src);
+  },
+  fill_(value) {
+    return fill(this, value);
+  },
+  zero_() {
+    return fill(this, 0);
+  },
+});

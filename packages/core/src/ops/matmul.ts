@@ -1,9 +1,9 @@
-import { getBackend, type MatrixOperand } from '../backend';
+import { kernels, type MatrixOperand } from '../backend';
 import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { broadcastShapes, formatShape } from '../shape';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, defineMethods } from '../tensor/tensor';
 import { empty, requireFloat, sumToShape } from './util';
 
 /**
@@ -32,7 +32,7 @@ export function product(a: Tensor, b: Tensor, bias: Tensor | null = null): Tenso
   const [m, k, n] = [a.shape[a.ndim - 2], a.shape[a.ndim - 1], b.shape[b.ndim - 1]];
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = empty([...batch, m, n], a.dtype);
-  getBackend().matmul(operand(a, batch), operand(b, batch), bias?.dataSync() ?? null, out.storage.data, batch, m, k, n);
+  kernels().matmul(operand(a, batch), operand(b, batch), bias?.dataSync() ?? null, out.storage.data, batch, m, k, n);
   return out;
 }
 
@@ -74,3 +74,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = out.squeeze(a.ndim === 1 && b.ndim === 1 ? 0 : -2);
   return out;
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** Matrix product with torch.matmul's broadcasting rules. */
+    matmul(other: Tensor): Tensor;
+  }
+}
+
+defineMethods({
+  matmul(other) {
+    return matmul(this, other);
+  },
+});

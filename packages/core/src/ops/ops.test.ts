@@ -1,10 +1,7 @@
+import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/ops.json';
 import * as wick from '../index';
-import { Tensor } from '../tensor/tensor';
-import { assertClose } from '../testing/assertClose';
-import { decodeTensor, type EncodedTensor } from '../testing/golden';
-import { gradcheck } from '../autograd/gradcheck';
-import { availableBackends, getBackend, setBackend, useBackend } from '../backend';
+import type { Tensor } from '../tensor/tensor';
 
 type Kw = Record<string, unknown>;
 const num = (kw: Kw, k: string) => kw[k] as number;
@@ -58,50 +55,10 @@ const OPS: Record<string, (x: Tensor[], kw: Kw) => Tensor> = {
   indexSelect: ([a, idx], kw) => a.indexSelect(num(kw, 'dim'), idx),
 };
 
-interface GoldenCase {
-  name: string;
-  op: string;
-  inputs: EncodedTensor[];
-  kw: Kw;
-  output: EncodedTensor;
-  upstream: EncodedTensor;
-  grads: (EncodedTensor | null)[];
-}
-
-// Float32 against PyTorch: 1e-5 relative, with an absolute floor for values near zero.
-const TOL = { rtol: 1e-5, atol: 1e-6 };
-
-// Every op runs on each backend this platform has (the plain kernels and, where WebAssembly SIMD
-// works, the wasm ones), against the same PyTorch values.
-describe.each(availableBackends())('%s backend', (backend) => {
-  const previous = getBackend();
-  beforeAll(() => useBackend(backend));
-  afterAll(() => setBackend(previous));
-
-  /** The same ops, checked against PyTorch and against central differences. */
-  describe('core ops match PyTorch (golden values)', () => {
-    test.each((golden.cases as GoldenCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      const inputs = c.inputs.map((e) => decodeTensor(e));
-      const out = OPS[c.op](inputs, c.kw);
-      assertClose(out, decodeTensor(c.output), TOL);
-      const wanted = inputs.filter((t) => t.requiresGrad);
-      if (wanted.length === 0) return;
-      out.backward(decodeTensor(c.upstream));
-      wanted.forEach((t, i) => {
-        const g = c.grads[i];
-        if (g === null) expect(t.grad).toBeNull();
-        else assertClose(t.grad as Tensor, decodeTensor(g), TOL);
-      });
-    });
-  });
-
-  describe('core ops pass gradcheck in float64 (the golden cases, promoted)', () => {
-    const differentiable = (golden.cases as GoldenCase[]).filter((c) => c.inputs.some((e) => e.requiresGrad));
-    test.each(differentiable.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      const inputs = c.inputs.map((e) => decodeTensor(e, e.dtype === 'float32' ? 'float64' : e.dtype));
-      const result = gradcheck((...xs) => OPS[c.op](xs, c.kw), inputs);
-      expect(result.worst).not.toBeNull();
-      expect(result).toMatchObject({ passed: true });
-    });
+// Every op runs on each backend this platform has, against the same PyTorch values.
+describeEachBackend('core ops', () => {
+  testOp('each op', {
+    cases: golden.cases as (GoldenCase & { op: string })[],
+    run: (inputs, c) => OPS[c.op](inputs, c.kw),
   });
 });

@@ -1,9 +1,9 @@
-import { getBackend, type ReduceOp } from '../backend';
+import { kernels, type ReduceOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { isFloatingPoint, type DType } from '../dtype';
 import { normalizeDim, normalizeDims, numelOf, formatShape } from '../shape';
-import { Tensor, type ValuesIndices } from '../tensor/tensor';
+import { Tensor, defineMethods, type ValuesIndices } from '../tensor/tensor';
 import { around, checkInt64Range, empty, requireFloat } from './util';
 import { where } from './elementwise';
 
@@ -41,14 +41,14 @@ function runReduce(op: ReduceOp, x: Tensor, r: Reduction, dtype: DType): Tensor 
   }
   if (r.dims.length === 1) {
     const [outer, size, inner] = around(x.shape, r.dims[0]);
-    getBackend().reduce(op, x.dataSync(), outer, size, inner, out.storage.data);
+    kernels().reduce(op, x.dataSync(), outer, size, inner, out.storage.data);
     return checkInt64Range(op, out);
   }
   const kept = x.shape.map((_, i) => i).filter((i) => !r.dims.includes(i));
   const moved = x.permute([...kept, ...r.dims]);
   const size = numelOf(r.dims.map((d) => x.shape[d]));
   const outer = numelOf(kept.map((d) => x.shape[d]));
-  getBackend().reduce(op, moved.dataSync(), outer, size, 1, out.storage.data);
+  kernels().reduce(op, moved.dataSync(), outer, size, 1, out.storage.data);
   return checkInt64Range(op, out);
 }
 
@@ -114,7 +114,7 @@ class ExtremeWithIndex extends Function {
     const shape = keepdim || x.ndim === 0 ? kept.slice(0, x.ndim) : x.shape.filter((_, i) => i !== d);
     const values = empty(shape, x.dtype);
     const indices = empty(shape, 'int64');
-    getBackend().argReduce(op, x.dataSync(), outer, size, inner, values.storage.data, indices.storage.data);
+    kernels().argReduce(op, x.dataSync(), outer, size, inner, values.storage.data, indices.storage.data);
     ctx.state = { dim: d, shape: x.shape, keepdim };
     ctx.saveForBackward(indices);
     ctx.markNonDifferentiable(indices);
@@ -127,7 +127,7 @@ class ExtremeWithIndex extends Function {
     const ik = keepdim || shape.length === 0 ? indices : indices.unsqueeze(dim);
     const out = empty(shape, g.dtype);
     const [outer, size, inner] = around(shape, dim);
-    getBackend().scatterAdd(gk.dataSync(), ik.dataSync(), outer, size, 1, inner, out.storage.data);
+    kernels().scatterAdd(gk.dataSync(), ik.dataSync(), outer, size, 1, inner, out.storage.data);
     return [out, null, null, null];
   }
 }
@@ -188,3 +188,70 @@ export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {})
 export function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
   return variance(x, dim, options).sqrt();
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** The sum over dim (a dim, several, or all when omitted). */
+    sum(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** The mean over dim (a dim, several, or all when omitted). */
+    mean(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** The largest element; along a dim, the values and their indices; with a tensor, the elementwise maximum. */
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): ValuesIndices;
+    max(other: Tensor): Tensor;
+    /** The smallest element; along a dim, the values and their indices; with a tensor, the elementwise minimum. */
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): ValuesIndices;
+    min(other: Tensor): Tensor;
+    /** The maximum over dim (a dim, several, or all), without indices. */
+    amax(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** The minimum over dim (a dim, several, or all), without indices. */
+    amin(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    /** The index of the largest element (of the flattened tensor when dim is omitted). */
+    argmax(dim?: number | null, keepdim?: boolean): Tensor;
+    /** The index of the smallest element (of the flattened tensor when dim is omitted). */
+    argmin(dim?: number | null, keepdim?: boolean): Tensor;
+    /** log(sum(exp(this))) over dim, computed stably. */
+    logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
+    /** The variance over dim (Bessel-corrected unless options say otherwise). */
+    var(dim?: number | readonly number[] | null, options?: VarianceOptions): Tensor;
+    /** The standard deviation over dim (Bessel-corrected unless options say otherwise). */
+    std(dim?: number | readonly number[] | null, options?: VarianceOptions): Tensor;
+  }
+}
+
+defineMethods({
+  sum(dim, keepdim = false) {
+    return sum(this, dim, keepdim);
+  },
+  mean(dim, keepdim = false) {
+    return mean(this, dim, keepdim);
+  },
+  max: function (this: Tensor, arg?: number | Tensor, keepdim: boolean = false) {
+    return max(this, arg, keepdim);
+  } as Tensor['max'],
+  min: function (this: Tensor, arg?: number | Tensor, keepdim: boolean = false) {
+    return min(this, arg, keepdim);
+  } as Tensor['min'],
+  amax(dim, keepdim = false) {
+    return amax(this, dim, keepdim);
+  },
+  amin(dim, keepdim = false) {
+    return amin(this, dim, keepdim);
+  },
+  argmax(dim, keepdim = false) {
+    return argmax(this, dim, keepdim);
+  },
+  argmin(dim, keepdim = false) {
+    return argmin(this, dim, keepdim);
+  },
+  logsumexp(dim, keepdim = false) {
+    return logsumexp(this, dim, keepdim);
+  },
+  var(dim, options = {}) {
+    return variance(this, dim, options);
+  },
+  std(dim, options = {}) {
+    return std(this, dim, options);
+  },
+});

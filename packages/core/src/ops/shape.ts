@@ -1,9 +1,9 @@
-import { getBackend } from '../backend';
+import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { promoteTypes } from '../dtype';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from '../shape';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, defineMethods } from '../tensor/tensor';
 import { zeros } from '../tensor/creation';
 import { empty, sumToShape } from './util';
 
@@ -201,7 +201,7 @@ class Slice extends Function {
   static backward(ctx: Context<{ shape: readonly number[]; spec: SliceSpec }>, g: Tensor) {
     const out = zeros(ctx.state.shape, { dtype: g.dtype });
     const window = sliceView(out, ctx.state.spec);
-    getBackend().copy(g.strided(), window.strided(), g.shape);
+    kernels().copy(g.strided(), window.strided(), g.shape);
     return [out, null];
   }
 }
@@ -246,7 +246,7 @@ class Cat extends Function {
     let at = 0;
     for (const t of tensors) {
       const window = sliceView(out, { dim, start: at, step: 1, count: t.shape[dim], drop: false });
-      getBackend().copy(t.strided(), window.strided(), t.shape);
+      kernels().copy(t.strided(), window.strided(), t.shape);
       at += t.shape[dim];
     }
     ctx.state = { dim, sizes };
@@ -288,3 +288,76 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** The same elements in a new shape (a view when the layout allows, else a copy); one size may be -1. */
+    reshape(...shape: readonly number[] | [readonly number[]]): Tensor;
+    /** The same elements in a new shape, always a view (throws where the layout does not allow one). */
+    view(...shape: readonly number[] | [readonly number[]]): Tensor;
+    /** Dims startDim..endDim merged into one. */
+    flatten(startDim?: number, endDim?: number): Tensor;
+    /** Size-1 dims removed (all, or the given ones). */
+    squeeze(dim?: number | readonly number[]): Tensor;
+    /** A size-1 dim inserted at dim. */
+    unsqueeze(dim: number): Tensor;
+    /** dim0 and dim1 swapped (a view). */
+    transpose(dim0: number, dim1: number): Tensor;
+    /** Transpose of a tensor of rank at most 2. */
+    t(): Tensor;
+    /** The dims reordered (a view). */
+    permute(...dims: readonly number[] | [readonly number[]]): Tensor;
+    /** Size-1 dims repeated to shape without copying (-1 keeps a size). */
+    expand(...shape: readonly number[] | [readonly number[]]): Tensor;
+    /** expand() to other's shape. */
+    expandAs(other: Tensor): Tensor;
+    /** `length` elements along dim from start (a view). */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /** The slice at index along dim, without that dim (a view). */
+    select(dim: number, index: number): Tensor;
+    /** Python's `x[..., start:end:step, ...]` along one dim. */
+    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
+  }
+}
+
+defineMethods({
+  reshape(...shape) {
+    return reshape(this, shapeArgs(shape));
+  },
+  view(...shape) {
+    return view(this, shapeArgs(shape));
+  },
+  flatten(startDim = 0, endDim = -1) {
+    return flatten(this, startDim, endDim);
+  },
+  squeeze(dim) {
+    return squeeze(this, dim);
+  },
+  unsqueeze(dim) {
+    return unsqueeze(this, dim);
+  },
+  transpose(dim0, dim1) {
+    return transpose(this, dim0, dim1);
+  },
+  t() {
+    return t(this);
+  },
+  permute(...dims) {
+    return permute(this, shapeArgs(dims));
+  },
+  expand(...shape) {
+    return expand(this, shapeArgs(shape));
+  },
+  expandAs(other) {
+    return expand(this, other.shape);
+  },
+  narrow(dim, start, length) {
+    return narrow(this, dim, start, length);
+  },
+  select(dim, index) {
+    return select(this, dim, index);
+  },
+  slice(dim, start, end, step = 1) {
+    return slice(this, dim, start, end, step);
+  },
+});

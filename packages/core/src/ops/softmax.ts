@@ -1,14 +1,14 @@
-import { getBackend } from '../backend';
+import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { normalizeDim } from '../shape';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, defineMethods } from '../tensor/tensor';
 import { around, empty, requireFloat } from './util';
 
 function forwardKernel(ctx: Context<number>, x: Tensor, dim: number, log: boolean): Tensor {
   const out = empty(x.shape, x.dtype);
   const [outer, size, inner] = around(x.shape, dim);
-  getBackend().softmax(x.dataSync(), outer, size, inner, out.storage.data, log);
+  kernels().softmax(x.dataSync(), outer, size, inner, out.storage.data, log);
   ctx.state = dim;
   ctx.saveForBackward(out);
   return out;
@@ -19,7 +19,7 @@ function backwardKernel(ctx: Context<number>, g: Tensor, log: boolean): [Tensor,
   const [y] = ctx.savedTensors;
   const gx = empty(y.shape, y.dtype);
   const [outer, size, inner] = around(y.shape, ctx.state);
-  getBackend().softmaxBackward(y.dataSync(), g.dataSync(), outer, size, inner, gx.storage.data, log);
+  kernels().softmaxBackward(y.dataSync(), g.dataSync(), outer, size, inner, gx.storage.data, log);
   return [gx, null];
 }
 
@@ -50,3 +50,21 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   requireFloat('logSoftmax', x);
   return LogSoftmax.apply(x, normalizeDim('logSoftmax', dim, x.ndim));
 }
+
+declare module '../tensor/tensor' {
+  interface Tensor {
+    /** Softmax along dim. */
+    softmax(dim: number): Tensor;
+    /** Log of the softmax along dim, computed stably. */
+    logSoftmax(dim: number): Tensor;
+  }
+}
+
+defineMethods({
+  softmax(dim) {
+    return softmax(this, dim);
+  },
+  logSoftmax(dim) {
+    return logSoftmax(this, dim);
+  },
+});

@@ -1,22 +1,11 @@
-import type { DType, Storage } from '../dtype';
-import { isFloatingPoint } from '../dtype';
-import type { Strided } from '../backend';
+import { allocate, isFloatingPoint, type DType, type Storage } from '../dtype';
+import { kernels, type Strided } from '../backend';
 import type { Node } from '../autograd/node';
-import { contiguousStrides, formatShape, isDense, numelOf, normalizeDim, sameShape } from '../shape';
+import { contiguousStrides, isDense, numelOf, normalizeDim } from '../shape';
 import { TensorStorage } from './storage';
 import { recycle } from './bufferPool';
-import { onesLike } from './creation';
 import { formatTensor } from './format';
 import { toNested, type NestedArray } from './data';
-import { runBackward } from '../autograd/engine';
-import * as E from '../ops/elementwise';
-import * as R from '../ops/reduce';
-import * as S from '../ops/shape';
-import * as I from '../ops/indexing';
-import * as M from '../ops/matmul';
-import * as X from '../ops/softmax';
-import * as C from '../ops/convert';
-import * as P from '../ops/inplace';
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
@@ -24,14 +13,13 @@ export type TensorOrScalar = Tensor | Scalar;
 /** The `(values, indices)` pair of max/min along a dim: destructure as an array or by name. */
 export type ValuesIndices = readonly [Tensor, Tensor] & { readonly values: Tensor; readonly indices: Tensor };
 
-export interface BackwardOptions {
-  /** Keep saved tensors so the graph can be backpropagated again. */
-  retainGraph?: boolean;
-}
-
 /**
  * An n-dimensional array with autograd, as torch.Tensor. A tensor is a strided view onto
  * storage: views (reshape, transpose, expand, slicing) share it and cost no copy.
+ *
+ * This class holds what every tensor is (shape, strides, dtype, storage, gradient); the ops
+ * modules attach their method forms (`x.add(y)`, `x.sum(1)`) with defineMethods(), each beside
+ * the op it calls, so this module imports no op and no op module is imported back by it.
  */
 export class Tensor {
   readonly shape: readonly number[];
@@ -45,21 +33,37 @@ export class Tensor {
   private _gradFn: Node | null = null;
   private _outputNr = 0;
 
-  /** @internal Build tensors with `tensor()`, `zeros()` and friends. */
+  /** @internal The memory behind this tensor, shared with its views. */
+  readonly storage: TensorStorage;
+
+  /**
+   * A new tensor object over `source`'s data (no copy, no history), as the base of tensor
+   * subclasses such as nn.Parameter. Build tensors with `tensor()`, `zeros()` and friends.
+   */
+  constructor(source: Tensor);
+  /** @internal A tensor over `storage` with the given layout. */
+  constructor(storage: TensorStorage, shape: readonly number[], dtype: DType, strides?: readonly number[], offset?: number);
   constructor(
-    readonly storage: TensorStorage,
-    shape: readonly number[],
-    dtype: DType,
-    strides: readonly number[] = contiguousStrides(shape),
+    source: Tensor | TensorStorage,
+    shape?: readonly number[],
+    dtype?: DType,
+    strides?: readonly number[],
     offset = 0,
   ) {
+    if (source instanceof Tensor) {
+      this.storage = source.storage;
+      shape = source.shape;
+      dtype = source.dtype;
+      strides = source.strides;
+      offset = source.offset;
+    } else this.storage = source;
+    const size = shape as readonly number[];
     // Copies, so the caller's arrays may change later; readonly by type, not frozen: freezing
-    // put every tensor's arrays on V8's slower frozen-elements paths (8 us of a 50 us step's
-    // bookkeeping in the benchmark MLP).
-    this.shape = shape.slice();
-    this.strides = strides.slice();
+    // puts every tensor's arrays on V8's slower frozen-elements paths.
+    this.shape = size.slice();
+    this.strides = (strides ?? contiguousStrides(size)).slice();
     this.offset = offset;
-    this.dtype = dtype;
+    this.dtype = dtype as DType;
   }
 
   /** @internal A contiguous tensor owning `data`. */
@@ -194,33 +198,6 @@ export class Tensor {
     return this._gradFn !== null && this._gradFn.retained.get(this._outputNr) === this;
   }
 
-  /**
-   * Computes the gradient of this tensor with respect to the graph leaves. A scalar needs no
-   * `gradient` (it is taken as 1); any other tensor needs one of its own shape, as in torch.
-   */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    if (!this._requiresGrad) {
-      throw new Error('backward: the tensor does not require grad and has no gradFn');
-    }
-    let g: Tensor;
-    if (gradient === undefined) {
-      if (this.numel() !== 1) {
-        throw new Error(
-          `backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${formatShape(this.shape)}, pass a gradient`,
-        );
-      }
-      g = onesLike(this);
-    } else {
-      if (!sameShape(gradient.shape, this.shape)) {
-        throw new Error(
-          `backward: gradient of shape ${formatShape(gradient.shape)} does not match the tensor's shape ${formatShape(this.shape)}`,
-        );
-      }
-      g = gradient.detach();
-    }
-    runBackward([this], [g], options.retainGraph ?? false);
-  }
-
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
     return this.alias();
@@ -236,7 +213,11 @@ export class Tensor {
   /** The elements in row-major order: the storage itself (no copy) when laid out so, else a copy. */
   dataSync(): Storage {
     const data = this.storage.data;
-    if (!this.isContiguous()) return C.clone(this).storage.data;
+    if (!this.isContiguous()) {
+      const copy = allocate(this.dtype, this.numel());
+      kernels().copy(this.strided(), { data: copy, offset: 0, strides: contiguousStrides(this.shape) }, this.shape);
+      return copy;
+    }
     const n = this.numel();
     return this.offset === 0 && data.length === n ? data : data.subarray(this.offset, this.offset + n);
   }
@@ -268,241 +249,18 @@ export class Tensor {
   get isDisposed(): boolean {
     return this.storage.disposed;
   }
+}
 
-  // ---- conversion -------------------------------------------------------------------------
+/** Method forms of ops, attached by the modules that define the ops. */
+type Methods = { [K in keyof Tensor]?: Tensor[K] } & ThisType<Tensor>;
 
-  to(dtype: DType): Tensor {
-    return C.toDtype(this, dtype);
-  }
-  float(): Tensor {
-    return C.toDtype(this, 'float32');
-  }
-  double(): Tensor {
-    return C.toDtype(this, 'float64');
-  }
-  long(): Tensor {
-    return C.toDtype(this, 'int64');
-  }
-  bool(): Tensor {
-    return C.toDtype(this, 'bool');
-  }
-  clone(): Tensor {
-    return C.clone(this);
-  }
-  contiguous(): Tensor {
-    return this.isContiguous() ? this : C.clone(this);
-  }
-
-  // ---- elementwise ------------------------------------------------------------------------
-
-  add(other: TensorOrScalar): Tensor {
-    return E.add(this, other);
-  }
-  sub(other: TensorOrScalar): Tensor {
-    return E.sub(this, other);
-  }
-  mul(other: TensorOrScalar): Tensor {
-    return E.mul(this, other);
-  }
-  div(other: TensorOrScalar): Tensor {
-    return E.div(this, other);
-  }
-  pow(exponent: TensorOrScalar): Tensor {
-    return E.pow(this, exponent);
-  }
-  maximum(other: TensorOrScalar): Tensor {
-    return E.maximum(this, other);
-  }
-  minimum(other: TensorOrScalar): Tensor {
-    return E.minimum(this, other);
-  }
-  eq(other: TensorOrScalar): Tensor {
-    return E.eq(this, other);
-  }
-  ne(other: TensorOrScalar): Tensor {
-    return E.ne(this, other);
-  }
-  lt(other: TensorOrScalar): Tensor {
-    return E.lt(this, other);
-  }
-  le(other: TensorOrScalar): Tensor {
-    return E.le(this, other);
-  }
-  gt(other: TensorOrScalar): Tensor {
-    return E.gt(this, other);
-  }
-  ge(other: TensorOrScalar): Tensor {
-    return E.ge(this, other);
-  }
-  logicalAnd(other: TensorOrScalar): Tensor {
-    return E.logicalAnd(this, other);
-  }
-  logicalOr(other: TensorOrScalar): Tensor {
-    return E.logicalOr(this, other);
-  }
-  neg(): Tensor {
-    return E.neg(this);
-  }
-  exp(): Tensor {
-    return E.exp(this);
-  }
-  log(): Tensor {
-    return E.log(this);
-  }
-  sqrt(): Tensor {
-    return E.sqrt(this);
-  }
-  abs(): Tensor {
-    return E.abs(this);
-  }
-  relu(): Tensor {
-    return E.relu(this);
-  }
-  sigmoid(): Tensor {
-    return E.sigmoid(this);
-  }
-  tanh(): Tensor {
-    return E.tanh(this);
-  }
-  isnan(): Tensor {
-    return E.isnan(this);
-  }
-  clamp(min?: number | null, max?: number | null): Tensor {
-    return E.clamp(this, min, max);
-  }
-  /** torch's `x.where(condition, y)`: x where condition holds, else y. */
-  where(condition: Tensor, other: TensorOrScalar): Tensor {
-    return E.where(condition, this, other);
-  }
-
-  // ---- reductions -------------------------------------------------------------------------
-
-  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
-    return R.sum(this, dim, keepdim);
-  }
-  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
-    return R.mean(this, dim, keepdim);
-  }
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): ValuesIndices;
-  max(other: Tensor): Tensor;
-  max(arg?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-    return R.max(this, arg, keepdim);
-  }
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): ValuesIndices;
-  min(other: Tensor): Tensor;
-  min(arg?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-    return R.min(this, arg, keepdim);
-  }
-  amax(dim?: number | readonly number[] | null, keepdim = false): Tensor {
-    return R.amax(this, dim, keepdim);
-  }
-  amin(dim?: number | readonly number[] | null, keepdim = false): Tensor {
-    return R.amin(this, dim, keepdim);
-  }
-  argmax(dim?: number | null, keepdim = false): Tensor {
-    return R.argmax(this, dim, keepdim);
-  }
-  argmin(dim?: number | null, keepdim = false): Tensor {
-    return R.argmin(this, dim, keepdim);
-  }
-  logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
-    return R.logsumexp(this, dim, keepdim);
-  }
-  var(dim?: number | readonly number[] | null, options: R.VarianceOptions = {}): Tensor {
-    return R.variance(this, dim, options);
-  }
-  std(dim?: number | readonly number[] | null, options: R.VarianceOptions = {}): Tensor {
-    return R.std(this, dim, options);
-  }
-
-  // ---- linear algebra, softmax ---------------------------------------------------------------
-
-  matmul(other: Tensor): Tensor {
-    return M.matmul(this, other);
-  }
-  softmax(dim: number): Tensor {
-    return X.softmax(this, dim);
-  }
-  logSoftmax(dim: number): Tensor {
-    return X.logSoftmax(this, dim);
-  }
-
-  // ---- shape ----------------------------------------------------------------------------------
-
-  reshape(...shape: readonly number[] | [readonly number[]]): Tensor {
-    return S.reshape(this, S.shapeArgs(shape));
-  }
-  view(...shape: readonly number[] | [readonly number[]]): Tensor {
-    return S.view(this, S.shapeArgs(shape));
-  }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return S.flatten(this, startDim, endDim);
-  }
-  squeeze(dim?: number | readonly number[]): Tensor {
-    return S.squeeze(this, dim);
-  }
-  unsqueeze(dim: number): Tensor {
-    return S.unsqueeze(this, dim);
-  }
-  transpose(dim0: number, dim1: number): Tensor {
-    return S.transpose(this, dim0, dim1);
-  }
-  /** Transpose of a tensor of rank at most 2. */
-  t(): Tensor {
-    return S.t(this);
-  }
-  permute(...dims: readonly number[] | [readonly number[]]): Tensor {
-    return S.permute(this, S.shapeArgs(dims));
-  }
-  expand(...shape: readonly number[] | [readonly number[]]): Tensor {
-    return S.expand(this, S.shapeArgs(shape));
-  }
-  expandAs(other: Tensor): Tensor {
-    return S.expand(this, other.shape);
-  }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return S.narrow(this, dim, start, length);
-  }
-  select(dim: number, index: number): Tensor {
-    return S.select(this, dim, index);
-  }
-  /** Python's `x[..., start:end:step, ...]` along one dim. */
-  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
-    return S.slice(this, dim, start, end, step);
-  }
-  gather(dim: number, index: Tensor): Tensor {
-    return I.gather(this, dim, index);
-  }
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return I.indexSelect(this, dim, index);
-  }
-
-  // ---- in place -------------------------------------------------------------------------------
-
-  add_(other: TensorOrScalar): this {
-    return P.inplace(this, 'add_', E.add, other);
-  }
-  sub_(other: TensorOrScalar): this {
-    return P.inplace(this, 'sub_', E.sub, other);
-  }
-  mul_(other: TensorOrScalar): this {
-    return P.inplace(this, 'mul_', E.mul, other);
-  }
-  div_(other: TensorOrScalar): this {
-    return P.inplace(this, 'div_', E.div, other);
-  }
-  clamp_(min?: number | null, max?: number | null): this {
-    return P.inplace(this, 'clamp_', (t) => E.clamp(t, min, max));
-  }
-  copy_(src: Tensor): this {
-    return P.inplace(this, 'copy_', (t) => C.toDtype(src, t.dtype).expand(t.shape), src);
-  }
-  fill_(value: Scalar): this {
-    return P.fill(this, value);
-  }
-  zero_(): this {
-    return P.fill(this, 0);
+/**
+ * Attaches methods to Tensor (as tfjs's chained ops do): each ops module declares its methods on
+ * the Tensor interface and attaches them here, so `x.add(y)` calls the op without this module
+ * importing it.
+ */
+export function defineMethods(methods: Methods): void {
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
   }
 }

@@ -1,8 +1,6 @@
 import type { Tensor } from '@wick/core';
 import { Module } from '../module';
-import { crossEntropy, type CrossEntropyOptions } from '../functional/loss/crossEntropy';
-import { nllLoss, type NLLLossOptions } from '../functional/loss/nllLoss';
-import type { Reduction } from '../functional/loss/reduction';
+import { crossEntropy, nllLoss, type CrossEntropyOptions, type NLLLossOptions, type Reduction } from '../functional/loss';
 
 /**
  * What NLLLoss and CrossEntropyLoss share, as torch's _WeightedLoss: class weights kept as a

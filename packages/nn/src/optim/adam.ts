@@ -1,4 +1,4 @@
-import { getBackend, type Tensor } from '@wick/core';
+import { adamStep_, type Tensor } from '@wick/core';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
 
 export interface AdamOptions {
@@ -26,21 +26,25 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   step(): void {
-    for (const [group, p, param, grad] of this.withGradients()) {
-      const state = this.stateOf(p);
-      const step = ((state.step as number | undefined) ?? 0) + 1;
-      state.step = step;
-      const expAvg = this.buffer(state, 'expAvg', p);
-      const expAvgSq = this.buffer(state, 'expAvgSq', p);
-      const maxExpAvgSq = group.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
-      getBackend().adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, {
+    for (const group of this.paramGroups) {
+      const hyper = {
         lr: group.lr,
         beta1: group.betas[0],
         beta2: group.betas[1],
         eps: group.eps,
         weightDecay: group.weightDecay,
         decoupledWeightDecay: this.decoupledWeightDecay,
-        step,
+      };
+      adamStep_(group.params, hyper, (p) => {
+        const state = this.stateOf(p);
+        const step = ((state.step as number | undefined) ?? 0) + 1;
+        state.step = step;
+        return {
+          expAvg: this.buffer(state, 'expAvg', p),
+          expAvgSq: this.buffer(state, 'expAvgSq', p),
+          maxExpAvgSq: group.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null,
+          step,
+        };
       });
     }
   }

@@ -1,4 +1,5 @@
-import { availableBackends, getBackend, noGrad, setBackend, tensor, testing, useBackend, zeros, type Tensor } from '@wick/core';
+import { noGrad, tensor, testing, zeros, type Tensor } from '@wick/core';
+import { describeEachBackend } from '@wick/test-harness';
 import golden from '../../golden/optim.json';
 import { Linear } from '../modules/linear';
 import { Adam, AdamW } from './adam';
@@ -25,11 +26,7 @@ function make(c: OptimCase, params: Tensor[]): Optimizer<{ lr: number }> {
 }
 
 // The updates run on each backend this platform has.
-describe.each(availableBackends())('%s backend', (backend) => {
-  const previous = getBackend();
-  beforeAll(() => useBackend(backend));
-  afterAll(() => setBackend(previous));
-
+describeEachBackend('optimizers and schedulers', () => {
   describe('optimizers follow PyTorch step by step', () => {
     test.each((golden.optimizers as OptimCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
       const params = c.init.map((e) => testing.decodeTensor(e).requiresGrad_());

@@ -1,5 +1,4 @@
-import { formatShape, sameShape, zerosLike, type Storage, type Tensor } from '@wick/core';
-import { zeroGrads } from '../parameter';
+import { formatShape, sameShape, zeroGrad_, zerosLike, type Tensor } from '@wick/core';
 
 /** A group of parameters with its own options (any option left out takes the optimizer's default). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
@@ -55,7 +54,7 @@ export abstract class Optimizer<O extends object> {
 
   /** Resets the gradients of every parameter: to null (torch 2's default) or to zero. */
   zeroGrad(setToNone = true): void {
-    zeroGrads(this.paramGroups.flatMap((g) => g.params), setToNone);
+    zeroGrad_(this.paramGroups.flatMap((g) => g.params), setToNone);
   }
 
   /** The parameter's state, created on first use. */
@@ -69,29 +68,13 @@ export abstract class Optimizer<O extends object> {
   }
 
   /** A zero-filled state tensor shaped like p, kept in the state under `name`. */
-  protected buffer(state: ParamState, name: string, like: Tensor): Storage {
+  protected buffer(state: ParamState, name: string, like: Tensor): Tensor {
     let t = state[name];
     if (t === undefined) {
       t = zerosLike(like);
       state[name] = t;
     }
-    return (t as Tensor).dataSync();
-  }
-
-  /** Each parameter that has a gradient, with its group, its storage and its gradient's. */
-  protected *withGradients(): Generator<[ParamGroup<O>, Tensor, Storage, Storage]> {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        const grad = p.peekGrad();
-        if (grad === null) continue;
-        if (!sameShape(grad.shape, p.shape)) {
-          throw new Error(`${this.constructor.name}: gradient of shape ${formatShape(grad.shape)} does not match its parameter's ${formatShape(p.shape)}`);
-        }
-        yield [group, p, p.dataSync(), grad.dataSync()];
-        // The update wrote to the parameter's storage in place.
-        p.storage.version++;
-      }
-    }
+    return t as Tensor;
   }
 
   stateDict(): OptimizerStateDict<O> {

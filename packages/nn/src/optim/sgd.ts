@@ -1,4 +1,4 @@
-import { getBackend, type Tensor } from '@wick/core';
+import { sgdStep_, type Tensor } from '@wick/core';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
 
 export interface SGDOptions {
@@ -25,11 +25,12 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   step(): void {
-    for (const [group, p, param, grad] of this.withGradients()) {
-      const state = this.stateOf(p);
-      const firstStep = state.momentumBuffer === undefined;
-      const buffer = group.momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null;
-      getBackend().sgdStep(param, grad, buffer, { ...group, firstStep });
+    for (const group of this.paramGroups) {
+      sgdStep_(group.params, group, (p) => {
+        const state = this.stateOf(p);
+        const firstStep = state.momentumBuffer === undefined;
+        return { momentumBuffer: group.momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null, firstStep };
+      });
     }
   }
 }

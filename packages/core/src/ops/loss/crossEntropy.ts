@@ -1,4 +1,10 @@
-import { Context, formatShape, Function, getBackend, isFloatingPoint, sameShape, tensor, zerosLike, type LossLayout, type Tensor } from '@wick/core';
+import { Context } from '../../autograd/context';
+import { Function } from '../../autograd/function';
+import { kernels, type LossLayout } from '../../backend';
+import { isFloatingPoint } from '../../dtype';
+import { formatShape, sameShape } from '../../shape';
+import { tensor, zerosLike } from '../../tensor/creation';
+import type { Tensor } from '../../tensor/tensor';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout, sampleShape } from './validate';
 
@@ -33,7 +39,7 @@ class CrossEntropy extends Function {
     const losses = perSample(input, layout);
     const probs = zerosLike(input);
     const targets = classTargets(target, weight, ignoreIndex);
-    const divisor = getBackend().crossEntropyForward(input.dataSync(), targets, layout, labelSmoothing, losses, probs.storage.data);
+    const divisor = kernels().crossEntropyForward(input.dataSync(), targets, layout, labelSmoothing, losses, probs.storage.data);
     ctx.state = { layout, reduction, ignoreIndex, labelSmoothing, divisor };
     ctx.saveForBackward(probs, target, ...(weight === null ? [] : [weight]));
     return reduceLosses(losses, reduction, divisor, target.shape, input);
@@ -44,7 +50,7 @@ class CrossEntropy extends Function {
     const { layout, reduction, ignoreIndex, labelSmoothing, divisor } = ctx.state;
     const gx = zerosLike(probs);
     const scale = sampleScale(g, reduction, divisor, layout);
-    getBackend().crossEntropyBackward(probs.storage.data, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data);
+    kernels().crossEntropyBackward(probs.storage.data, classTargets(target, weight, ignoreIndex), layout, labelSmoothing, scale, gx.storage.data);
     return [gx, null, null, null, null, null, null];
   }
 }
@@ -62,7 +68,7 @@ class SoftCrossEntropy extends Function {
     const samples = losses.length;
     const lse = new Float64Array(samples);
     const w = weight === null ? null : weight.dataSync();
-    getBackend().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
+    kernels().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
     ctx.state = { layout, reduction, ignoreIndex: -100, labelSmoothing, divisor: samples };
     ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
     return reduceLosses(losses, reduction, samples, sampleShape(input), input);
@@ -74,7 +80,7 @@ class SoftCrossEntropy extends Function {
     const gx = ctx.needsInputGrad[0] ? zerosLike(input) : null;
     const gt = ctx.needsInputGrad[1] ? zerosLike(target) : null;
     const scale = sampleScale(g, reduction, divisor, layout);
-    getBackend().softCrossEntropyBackward(
+    kernels().softCrossEntropyBackward(
       input.dataSync(), lse.dataSync(), target.dataSync(), weight === null ? null : weight.dataSync(), layout, labelSmoothing,
       scale, gx === null ? null : gx.storage.data, gt === null ? null : gt.storage.data,
     );

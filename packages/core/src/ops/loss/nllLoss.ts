@@ -1,4 +1,8 @@
-import { Context, Function, getBackend, type LossLayout, type Tensor, zerosLike } from '@wick/core';
+import { Context } from '../../autograd/context';
+import { Function } from '../../autograd/function';
+import { kernels, type LossLayout } from '../../backend';
+import { zerosLike } from '../../tensor/creation';
+import type { Tensor } from '../../tensor/tensor';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
 
@@ -27,7 +31,7 @@ class NllLoss extends Function {
     layout: LossLayout,
   ): Tensor {
     const losses = perSample(input, layout);
-    const totalWeight = getBackend().nllLossForward(input.dataSync(), classTargets(target, weight, ignoreIndex), layout, losses);
+    const totalWeight = kernels().nllLossForward(input.dataSync(), classTargets(target, weight, ignoreIndex), layout, losses);
     ctx.state = { layout, reduction, ignoreIndex, totalWeight };
     ctx.saveForBackward(input, target, ...(weight === null ? [] : [weight]));
     return reduceLosses(losses, reduction, totalWeight, target.shape, input);
@@ -38,7 +42,7 @@ class NllLoss extends Function {
     const { layout, reduction, ignoreIndex, totalWeight } = ctx.state;
     const gx = zerosLike(input);
     const scale = sampleScale(g, reduction, totalWeight, layout);
-    getBackend().nllLossBackward(classTargets(target, weight, ignoreIndex), layout, scale, gx.storage.data);
+    kernels().nllLossBackward(classTargets(target, weight, ignoreIndex), layout, scale, gx.storage.data);
     return [gx, null, null, null, null, null];
   }
 }

@@ -1,5 +1,9 @@
-import { full, tensor, type ClassTargets, type LossLayout, type Storage, type Tensor } from '@wick/core';
+import type { ClassTargets, LossLayout } from '../../backend';
+import type { Storage } from '../../dtype';
+import { full, tensor } from '../../tensor/creation';
+import type { Tensor } from '../../tensor/tensor';
 
+/** How a loss reduces its per-sample values: kept ('none'), averaged ('mean') or summed ('sum'). */
 export type Reduction = 'none' | 'mean' | 'sum';
 
 /** The kernels' view of class-index targets. */

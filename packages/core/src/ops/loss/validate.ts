@@ -1,4 +1,8 @@
-import { formatShape, isFloatingPoint, isGradEnabled, sameShape, type LossLayout, type Tensor } from '@wick/core';
+import { isGradEnabled } from '../../autograd/gradMode';
+import type { LossLayout } from '../../backend';
+import { isFloatingPoint } from '../../dtype';
+import { formatShape, sameShape } from '../../shape';
+import type { Tensor } from '../../tensor/tensor';
 
 import type { Reduction } from './reduction';
 

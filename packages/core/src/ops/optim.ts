@@ -1,0 +1,99 @@
+import { noGrad } from '../autograd/gradMode';
+import { kernels, type AdamHyper, type SGDHyper } from '../backend';
+import { formatShape, sameShape } from '../shape';
+import type { Tensor } from '../tensor/tensor';
+
+/** What SGD keeps for one parameter: its momentum buffer (null without momentum). */
+export interface SGDParamState {
+  readonly momentumBuffer: Tensor | null;
+  /** True on the step that creates the buffer: it starts as the gradient. */
+  readonly firstStep: boolean;
+}
+
+/** What Adam keeps for one parameter; `step` counts this step too (from 1). */
+export interface AdamParamState {
+  readonly expAvg: Tensor;
+  readonly expAvgSq: Tensor;
+  /** AMSGrad's running maximum of expAvgSq, or null without AMSGrad. */
+  readonly maxExpAvgSq: Tensor | null;
+  readonly step: number;
+}
+
+/** The parameters that have a gradient, each with it, after checking both are laid out alike. */
+function withGradients(op: string, params: readonly Tensor[]): [Tensor, Tensor][] {
+  const found: [Tensor, Tensor][] = [];
+  for (const p of params) {
+    const grad = p.peekGrad();
+    if (grad === null) continue;
+    if (!sameShape(grad.shape, p.shape)) {
+      throw new Error(`${op}: gradient of shape ${formatShape(grad.shape)} does not match its parameter's ${formatShape(p.shape)}`);
+    }
+    if (!p.isContiguous()) throw new Error(`${op}: parameter of shape ${formatShape(p.shape)} is not contiguous`);
+    found.push([p, grad]);
+  }
+  return found;
+}
+
+/** State tensors must be contiguous and shaped as their parameter, as the update writes them in place. */
+function checkState(op: string, p: Tensor, state: Record<string, Tensor | null | number | boolean>): void {
+  for (const [name, t] of Object.entries(state)) {
+    if (t === null || typeof t !== 'object') continue;
+    if (!sameShape(t.shape, p.shape) || !t.isContiguous() || t.dtype !== p.dtype) {
+      throw new Error(
+        `${op}: state '${name}' (${t.dtype}, shape ${formatShape(t.shape)}) must be a contiguous ${p.dtype} tensor of its parameter's shape ${formatShape(p.shape)}`,
+      );
+    }
+  }
+}
+
+/** Marks tensors written in place, so autograd can tell a saved one changed. */
+function bumpVersions(...tensors: (Tensor | null)[]): void {
+  for (const t of tensors) if (t !== null) t.storage.version++;
+}
+
+/**
+ * One SGD step in place on every parameter that has a gradient, torch.optim.SGD's update as one
+ * fused kernel per parameter (as torch's fused/foreach implementations). `stateOf` is called
+ * only for those parameters, so an optimizer can create state lazily as torch's does.
+ */
+export function sgdStep_(params: readonly Tensor[], hyper: Omit<SGDHyper, 'firstStep'>, stateOf: (p: Tensor) => SGDParamState): void {
+  noGrad(() => {
+    const updates = withGradients('sgdStep_', params).map(([p, grad]) => [p, grad, stateOf(p)] as const);
+    for (const [p, , state] of updates) checkState('sgdStep_', p, { ...state });
+    for (const [p, grad, { momentumBuffer, firstStep }] of updates) {
+      kernels().sgdStep(p.dataSync(), grad.dataSync(), momentumBuffer?.dataSync() ?? null, { ...hyper, firstStep });
+      bumpVersions(p, momentumBuffer);
+    }
+  });
+}
+
+/**
+ * One Adam (or, with decoupledWeightDecay, AdamW) step in place on every parameter that has a
+ * gradient, torch.optim.Adam's update as one fused kernel per parameter. `stateOf` is called only
+ * for those parameters.
+ */
+export function adamStep_(params: readonly Tensor[], hyper: Omit<AdamHyper, 'step'>, stateOf: (p: Tensor) => AdamParamState): void {
+  noGrad(() => {
+    const updates = withGradients('adamStep_', params).map(([p, grad]) => [p, grad, stateOf(p)] as const);
+    for (const [p, , state] of updates) checkState('adamStep_', p, { ...state });
+    for (const [p, grad, { expAvg, expAvgSq, maxExpAvgSq, step }] of updates) {
+      kernels().adamStep(p.dataSync(), grad.dataSync(), expAvg.dataSync(), expAvgSq.dataSync(), maxExpAvgSq?.dataSync() ?? null, {
+        ...hyper,
+        step,
+      });
+      bumpVersions(p, expAvg, expAvgSq, maxExpAvgSq);
+    }
+  });
+}
+
+/**
+ * Resets the gradients of `params`, as Module.zeroGrad and Optimizer.zeroGrad do: to null
+ * (torch 2's default), which lets a gradient nothing else has read be reused for the next op's
+ * output, or to zero in place.
+ */
+export function zeroGrad_(params: Iterable<Tensor>, setToNone = true): void {
+  for (const p of params) {
+    if (setToNone) p.grad = null;
+    else noGrad(() => p.peekGrad()?.zero_());
+  }
+}

@@ -1,0 +1,2 @@
+export { nllLoss, crossEntropy } from '@wick/core';
+export type { NLLLossOptions, CrossEntropyOptions, Reduction } from '@wick/core';
