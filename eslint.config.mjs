@@ -56,12 +56,12 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': 'error' },
   },
   {
-    files: ['packages/core/src/backend/**/*.ts'],
+    files: ['packages/core/src/backend/**/*.ts', 'scripts/lint-fixtures/packages/core/src/backend/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', KERNELS_ONLY] },
   },
   {
-    files: ['packages/nn/src/**/*.ts', 'packages/bench/src/**/*.ts', 'examples/src/**/*.ts'],
+    files: ['packages/nn/src/**/*.ts', 'packages/bench/src/**/*.ts', 'examples/src/**/*.ts', 'scripts/lint-fixtures/packages/nn/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', PUBLIC_API_ONLY],
       'no-restricted-syntax': [
