@@ -24,6 +24,7 @@ export {
 } from './ops/elementwise';
 export { sum, mean, max, min, amax, amin, argmax, argmin, logsumexp, variance as var, std } from './ops/reduce';
 export type { VarianceOptions } from './ops/reduce';
+export * from './ops/activation';
 export { matmul } from './ops/matmul';
 export { linear } from './ops/linear';
 export { softmax, logSoftmax } from './ops/softmax';

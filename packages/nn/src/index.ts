@@ -3,7 +3,7 @@ export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './mod
 export { Parameter } from './parameter';
 export { Linear } from './modules/linear';
 export type { LinearOptions } from './modules/linear';
-export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity } from './modules/activation';
+export * from './modules/activation';
 export { Dropout } from './modules/dropout';
 export { Flatten } from './modules/flatten';
 export { Sequential, ModuleList } from './modules/container';

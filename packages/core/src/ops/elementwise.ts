@@ -15,7 +15,8 @@ function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, name: string, dtype = 
   return checkInt64Range(name, out);
 }
 
-function unaryKernel(op: UnaryOp, x: Tensor, dtype = x.dtype): Tensor {
+/** A unary kernel's output for x (of x's dtype unless given), outside autograd. */
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype = x.dtype): Tensor {
   const out = empty(x.shape, dtype);
   kernels().unary(op, x.dataSync(), out.storage.data);
   return out;
