@@ -1,5 +1,5 @@
 import { Tensor, manualSeed, noGrad, ones, tensor, zeros } from '@wick/core';
-import { CrossEntropyLoss, Dropout, Flatten, Linear, LogSoftmax, Module, ModuleList, Parameter, ReLU, Sequential, Softmax, F } from './index';
+import { CrossEntropyLoss, Dropout, Flatten, GELU, Linear, LogSoftmax, Module, ModuleList, Parameter, ReLU, Sequential, SiLU, Softmax, F } from './index';
 
 class MLP extends Module {
   fc1 = new Linear(4, 3);
@@ -107,6 +107,14 @@ describe('Module', () => {
 });
 
 describe('layers', () => {
+  test('GELU and SiLU are their functional forms, with torch reprs', () => {
+    const x = tensor([-2, -0.5, 0, 0.5, 2]);
+    expect(new GELU().forward(x).toArray()).toEqual(F.gelu(x).toArray());
+    expect(new GELU({ approximate: 'tanh' }).forward(x).toArray()).toEqual(F.gelu(x, { approximate: 'tanh' }).toArray());
+    expect(new SiLU().forward(x).toArray()).toEqual(F.silu(x).toArray());
+    expect(String(new Sequential(new GELU({ approximate: 'tanh' }), new SiLU()))).toBe("Sequential(\n  (0): GELU(approximate='tanh')\n  (1): SiLU()\n)");
+  });
+
   test("Linear uses torch's default init bounds: U(-1/sqrt(fanIn), 1/sqrt(fanIn))", () => {
     manualSeed(0);
     const l = new Linear(400, 300);

@@ -1,5 +1,6 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/activations.json';
+import { createWasmBackend, Generator, randn, testing } from '../index';
 import type { Tensor } from '../tensor/tensor';
 
 type ActivationCase = GoldenCase & { fn: string };
@@ -7,6 +8,20 @@ type ActivationCase = GoldenCase & { fn: string };
 /** Mirrors FNS in scripts/golden/activations.py. */
 const FNS: Record<string, (x: Tensor, c: ActivationCase) => Tensor> = {
   erf: (x) => x.erf(),
+  gelu: (x, c) => x.gelu({ approximate: c.kw.approximate as 'none' | 'tanh' }),
+  silu: (x) => x.silu(),
+};
+
+/** The activations composed from other ops: the references the fused kernels are checked against. */
+const COMPOSED: Record<string, (x: Tensor) => Tensor> = {
+  gelu: (x) => x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1)),
+  geluTanh: (x) => x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI)).tanh().add(1)),
+  silu: (x) => x.mul(x.sigmoid()),
+};
+const FUSED: Record<string, (x: Tensor) => Tensor> = {
+  gelu: (x) => x.gelu(),
+  geluTanh: (x) => x.gelu({ approximate: 'tanh' }),
+  silu: (x) => x.silu(),
 };
 
 describeEachBackend('activations', () => {
@@ -14,4 +29,25 @@ describeEachBackend('activations', () => {
     cases: (golden.cases as ActivationCase[]).filter((c) => c.fn in FNS),
     run: ([x], c) => FNS[c.fn](x, c),
   });
+});
+
+describeEachBackend('fused activations', () => {
+  const x = randn([1003], { generator: new Generator(4) }).mul(3);
+  test.each(Object.keys(FUSED))('%s equals its composed form', (name) => {
+    testing.assertClose(FUSED[name](x), COMPOSED[name](x), { rtol: 1e-5, atol: 1e-6 });
+    testing.assertClose(FUSED[name](x.double()), COMPOSED[name](x.double()), { rtol: 1e-12, atol: 1e-14 });
+  });
+});
+
+describe('the wasm backend', () => {
+  const wasm = createWasmBackend();
+  test.each(['gelu', 'geluTanh', 'silu'] as const)('has a kernel for %s on float32', (op) => {
+    const x = new Float32Array(5);
+    expect(wasm?.kernels.unary?.supports(op, x, new Float32Array(5))).toBe(true);
+    expect(wasm?.kernels.unary?.supports(op, new Float64Array(5), new Float64Array(5))).toBe(false);
+  });
+});
+
+test('gelu refuses an unknown approximate', () => {
+  expect(() => randn([2]).gelu({ approximate: 'fast' as 'tanh' })).toThrow("gelu: approximate must be 'none' or 'tanh', got 'fast'");
 });

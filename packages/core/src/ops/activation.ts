@@ -17,6 +17,71 @@ class Erf extends Function {
   }
 }
 
+/** GELU's two forms: exact ('none', x Phi(x)) or with tanh approximating Phi ('tanh'), as torch's `approximate`. */
+export type GeluApproximate = 'none' | 'tanh';
+
+/** Options of gelu. */
+export interface GeluOptions {
+  /** 'none' (default): x Phi(x) with the normal CDF; 'tanh': the tanh approximation of Phi. */
+  approximate?: GeluApproximate;
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const GELU_CUBIC = 0.044715;
+
+class Gelu extends Function {
+  static forward(ctx: Context<GeluApproximate>, x: Tensor, approximate: GeluApproximate): Tensor {
+    requireFloat('gelu', x);
+    ctx.saveForBackward(x);
+    ctx.state = approximate;
+    return unaryKernel(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
+  }
+  // Exact: d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+  // tanh form, u = sqrt(2/pi) (x + 0.044715 x^3), t = tanh(u):
+  //   d/dx 0.5 x (1 + t) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
+  static backward(ctx: Context<GeluApproximate>, g: Tensor) {
+    const [x] = ctx.savedTensors;
+    const x2 = x.mul(x);
+    if (ctx.state === 'tanh') {
+      const t = x.add(x2.mul(x).mul(GELU_CUBIC)).mul(SQRT_2_OVER_PI).tanh();
+      const du = x2.mul(3 * GELU_CUBIC).add(1).mul(SQRT_2_OVER_PI);
+      const dt = t.mul(t).neg().add(1);
+      return [g.mul(t.add(1).mul(0.5).add(x.mul(0.5).mul(dt).mul(du))), null];
+    }
+    const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x2.mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+    return [g.mul(cdf.add(x.mul(pdf))), null];
+  }
+}
+
+/** Gaussian error linear unit, x Phi(x) (torch.nn.functional.gelu); `approximate: 'tanh'` uses the tanh form. */
+export function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
+  const approximate = options.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  }
+  return Gelu.apply(input, approximate);
+}
+
+class Silu extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('silu', x);
+    ctx.saveForBackward(x);
+    return unaryKernel('silu', x);
+  }
+  // d/dx x s(x) = s(x) + x s(x) (1 - s(x)) = s(x) (1 + x (1 - s(x))), s the sigmoid.
+  static backward(ctx: Context, g: Tensor) {
+    const [x] = ctx.savedTensors;
+    const s = x.sigmoid();
+    return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
+  }
+}
+
+/** Sigmoid linear unit, x sigmoid(x) (torch.nn.functional.silu, also called swish). */
+export function silu(input: Tensor): Tensor {
+  return Silu.apply(input);
+}
+
 /** The error function, 2 / sqrt(pi) * integral of exp(-t^2) from 0 to x (torch.erf). */
 export function erf(input: Tensor): Tensor {
   return Erf.apply(input);
@@ -26,11 +91,21 @@ declare module '../tensor/tensor' {
   interface Tensor {
     /** The error function (torch.erf). */
     erf(): Tensor;
+    /** Gaussian error linear unit (torch's gelu). */
+    gelu(options?: GeluOptions): Tensor;
+    /** x sigmoid(x) (torch's silu). */
+    silu(): Tensor;
   }
 }
 
 defineMethods({
   erf() {
     return erf(this);
+  },
+  gelu(options) {
+    return gelu(this, options);
+  },
+  silu() {
+    return silu(this);
   },
 });

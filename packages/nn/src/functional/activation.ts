@@ -1,6 +1,7 @@
 import { logSoftmax as coreLogSoftmax, softmax as coreSoftmax, type Tensor } from '@wick/core';
 
-export { relu, sigmoid, tanh } from '@wick/core';
+export { relu, sigmoid, tanh, gelu, silu } from '@wick/core';
+export type { GeluOptions, GeluApproximate } from '@wick/core';
 
 const warned = new Set<string>();
 

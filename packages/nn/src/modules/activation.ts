@@ -1,4 +1,4 @@
-import type { Tensor } from '@wick/core';
+import type { GeluApproximate, GeluOptions, Tensor } from '@wick/core';
 import { Module } from '../module';
 import * as F from '../functional/activation';
 
@@ -17,6 +17,28 @@ export class Sigmoid extends Module {
 export class Tanh extends Module {
   forward(input: Tensor): Tensor {
     return F.tanh(input);
+  }
+}
+
+/** Gaussian error linear unit, x Phi(x) (torch.nn.GELU); `approximate: 'tanh'` uses the tanh form. */
+export class GELU extends Module {
+  readonly approximate: GeluApproximate;
+  constructor(options: GeluOptions = {}) {
+    super();
+    this.approximate = options.approximate ?? 'none';
+  }
+  forward(input: Tensor): Tensor {
+    return F.gelu(input, { approximate: this.approximate });
+  }
+  extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+/** x sigmoid(x) (torch.nn.SiLU). */
+export class SiLU extends Module {
+  forward(input: Tensor): Tensor {
+    return F.silu(input);
   }
 }
 

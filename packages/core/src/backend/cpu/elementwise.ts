@@ -2,6 +2,13 @@ import type { Storage } from '../../dtype';
 import type { Strided } from '../types';
 import { forEachRow } from './strided';
 
+/** 1 / (1 + e^-x), split by sign so exp never overflows: for x < 0 it is e^x / (1 + e^x). */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
 /**
  * The error function to about 1e-15 relative: its Maclaurin series below |x| = 2 (the terms peak
  * near e^(x^2) / sqrt(pi), costing at most two digits), and above it 1 - erfc(x) with erfc from its
@@ -44,14 +51,15 @@ const UNARY = {
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
   relu: (x) => (x > 0 ? x : x === x ? 0 : x),
-  // Split by sign so exp never overflows: for x < 0, sigmoid(x) = e^x / (1 + e^x).
-  sigmoid: (x) => {
-    if (x >= 0) return 1 / (1 + Math.exp(-x));
-    const e = Math.exp(x);
-    return e / (1 + e);
-  },
+  sigmoid,
   tanh: Math.tanh,
   erf,
+  /** x Phi(x), Phi the standard normal CDF (torch's gelu, approximate='none'). */
+  gelu: (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
+  /** gelu with Phi approximated by 0.5 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (approximate='tanh'). */
+  geluTanh: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+  /** x sigmoid(x), also called swish. */
+  silu: (x) => x * sigmoid(x),
   isnan: (x) => (x !== x ? 1 : 0),
 } satisfies Record<string, (x: number) => number>;
 
