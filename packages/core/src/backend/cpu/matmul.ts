@@ -26,7 +26,7 @@ function gemm(
   if (bj === 1) {
     // i-p-j order: the innermost loop is a unit-stride axpy over a row of B into rows of C,
     // accumulated in float64 and blocked over p so a slab of B stays in cache. Four rows of A
-    // share each load of B (2.4x faster than one); every sum still runs over p in order.
+    // share each load of B; every sum still runs over p in order.
     const acc = accumulator(m, n, bias);
     for (let p0 = 0; p0 < k; p0 += K_BLOCK) {
       const p1 = Math.min(p0 + K_BLOCK, k);
@@ -61,7 +61,7 @@ function gemm(
   }
   if (ap === 1 && bp === 1) {
     // A row-major and B stored transposed: each entry is a unit-stride dot product. Four
-    // columns share each load of A (2.2x faster than one).
+    // columns share each load of A.
     for (let i = 0; i < m; i++) {
       const aRow = ao + i * ai;
       const cRow = co + i * n;
