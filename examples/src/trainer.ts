@@ -59,7 +59,7 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
   setNumThreads(config.threads);
   const trainSet = toDataset(splits.train);
   const testSet = toDataset(splits.test);
-  const loader = new data.DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
+  const loader = new data.DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true });
 
   const model = new MLP(splits.train.pixels, config.hidden, CLASSES);
   const optimizer = makeOptimizer(config, model);

@@ -6,7 +6,7 @@
  * (the process's high-water mark). Run under --max-opt=2, with V8's top-tier optimizing compiler
  * (TurboFan) off, it shows how much of the resident set's rise is that compiler's doing.
  */
-import { manualSeed, rand, randint } from '@wick/core';
+import { Generator, manualSeed, rand, randint } from '@wick/core';
 import { CrossEntropyLoss, Linear, ReLU, Sequential, data, optim } from '@wick/nn';
 
 const EPOCHS = 10;
@@ -19,7 +19,7 @@ const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 1
 const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
 const criterion = new CrossEntropyLoss();
 const loader = new data.DataLoader(new data.TensorDataset(rand([8000, 784]), randint(0, 10, [8000])), {
-  batchSize: 64, shuffle: true, seed: 0,
+  batchSize: 64, shuffle: true, generator: new Generator(0),
 });
 
 console.log(

@@ -6,7 +6,7 @@ export type { Shape } from './shape';
 export { broadcastShapes, sameShape, formatShape } from './shape';
 export type { NestedArray, TensorData } from './tensor/data';
 export * from './tensor/creation';
-export { Generator, manualSeed, defaultGenerator } from './tensor/random';
+export { Generator, manualSeed, defaultGenerator, getRngState, setRngState, initialSeed } from './tensor/random';
 
 export { Function } from './autograd/function';
 export type { Gradients } from './autograd/function';
@@ -41,6 +41,7 @@ export type { Reduction } from './ops/loss/reduction';
 export { sgdStep_, adamStep_, zeroGrad_ } from './ops/optim';
 export type { SGDParamState, AdamParamState } from './ops/optim';
 import './ops/inplace';
+export type { GeneratorOptions } from './ops/inplace';
 
 export {
   kernels, registerBackend, useBackend, getBackend, availableBackends, ready, setNumThreads, getNumThreads, maxNumThreads,

@@ -1,12 +1,4 @@
-import { defaultGenerator, formatShape, noGrad, tensor, type Generator, type Tensor } from '@wick/core';
-
-/** Fills t in place with values from draw(), outside autograd (as torch.nn.init does). */
-function fillWith(t: Tensor, draw: () => number): Tensor {
-  const data = new Float64Array(t.numel());
-  for (let i = 0; i < data.length; i++) data[i] = draw();
-  noGrad(() => t.copy_(tensor(data, { shape: t.shape })));
-  return t;
-}
+import { formatShape, noGrad, type Generator, type Tensor } from '@wick/core';
 
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
 export type FanMode = 'fanIn' | 'fanOut';
@@ -35,12 +27,14 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1] * receptive, t.shape[0] * receptive];
 }
 
-export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
-  return fillWith(t, () => a + (b - a) * generator.random());
+/** Fills t with U(a, b) in place, outside autograd, drawn as torch.nn.init.uniform_ draws it. */
+export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor {
+  return noGrad(() => t.uniform_(a, b, { generator }));
 }
 
-export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
-  return fillWith(t, () => mean + std * generator.normal());
+/** Fills t with N(mean, std^2) in place, outside autograd, drawn as torch.nn.init.normal_ draws it. */
+export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Tensor {
+  return noGrad(() => t.normal_(mean, std, { generator }));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
@@ -64,11 +58,15 @@ export interface KaimingOptions {
   generator?: Generator;
 }
 
-/** U(-bound, bound) with bound = gain * sqrt(3 / fan), as torch.nn.init.kaiming_uniform_. */
+// The bounds and deviations below follow torch's formulas operation by operation, so they round
+// as torch's do and the same seed gives torch's values.
+
+/** U(-bound, bound) with bound = sqrt(3) * gain / sqrt(fan), as torch.nn.init.kaiming_uniform_. */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
   const { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator } = options;
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const bound = calculateGain(nonlinearity, a) * Math.sqrt(3 / (mode === 'fanIn' ? fanIn : fanOut));
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut);
+  const bound = Math.sqrt(3) * std;
   return uniform_(t, -bound, bound, generator);
 }
 
@@ -79,10 +77,11 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
   return normal_(t, 0, calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut), generator);
 }
 
-/** U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
+/** U(-a, a) with a = sqrt(3) * gain * sqrt(2 / (fan_in + fan_out)), as torch.nn.init.xavier_uniform_. */
 export function xavierUniform_(t: Tensor, gain = 1, generator?: Generator): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const bound = Math.sqrt(3) * std;
   return uniform_(t, -bound, bound, generator);
 }
 

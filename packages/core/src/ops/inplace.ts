@@ -1,7 +1,9 @@
 import { kernels } from '../backend';
 import { isGradEnabled, noGrad } from '../autograd/gradMode';
-import { checkValue, promoteTypes } from '../dtype';
-import { formatShape, sameShape } from '../shape';
+import { allocate, checkValue, isFloatingPoint, promoteTypes, type DType, type Storage } from '../dtype';
+import { contiguousStrides, formatShape, sameShape } from '../shape';
+import { fillBernoulli, fillNormal, fillUniform } from '../tensor/distributions';
+import { defaultGenerator, type Generator } from '../tensor/random';
 import { Tensor, defineMethods, type Scalar, type TensorOrScalar } from '../tensor/tensor';
 import { toDtype } from './convert';
 import { add, clamp, div, mul, sub } from './elementwise';
@@ -54,6 +56,29 @@ function fill<T extends Tensor>(self: T, value: Scalar): T {
   return self;
 }
 
+/**
+ * Fills self in place with values drawn into a contiguous buffer by `draw` (told whether self is
+ * contiguous, since torch draws normals differently for strided destinations).
+ */
+function fillRandom<T extends Tensor>(self: T, op: string, draw: (data: Storage, dtype: DType, contiguous: boolean) => void): T {
+  checkWritable(op, self);
+  const data = allocate(self.dtype, self.numel());
+  draw(data, self.dtype, self.isContiguous());
+  kernels().copy({ data, offset: 0, strides: contiguousStrides(self.shape) }, self.strided(), self.shape);
+  self.storage.version++;
+  return self;
+}
+
+function requireFloating(op: string, self: Tensor): void {
+  if (!isFloatingPoint(self.dtype)) throw new Error(`${op}: expected a floating-point tensor, got ${self.dtype}`);
+}
+
+/** Options of the in-place random fills. */
+export interface GeneratorOptions {
+  /** The generator to draw from (default: the default generator). */
+  generator?: Generator;
+}
+
 declare module '../tensor/tensor' {
   interface Tensor {
     /** this += other, in place. */
@@ -72,6 +97,12 @@ declare module '../tensor/tensor' {
     fill_(value: Scalar): this;
     /** Sets every element to 0. */
     zero_(): this;
+    /** Fills with uniforms on [from, to), drawn as torch's uniform_ draws them. */
+    uniform_(from?: number, to?: number, options?: GeneratorOptions): this;
+    /** Fills with N(mean, std^2) values, drawn as torch's normal_ draws them. */
+    normal_(mean?: number, std?: number, options?: GeneratorOptions): this;
+    /** Fills with 1 with probability p, else 0, drawn as torch's bernoulli_(p) draws them. */
+    bernoulli_(p?: number, options?: GeneratorOptions): this;
   }
 }
 
@@ -99,5 +130,25 @@ defineMethods({
   },
   zero_() {
     return fill(this, 0);
+  },
+  uniform_(from = 0, to = 1, options = {}) {
+    requireFloating('uniform_', this);
+    if (!(from <= to) || !Number.isFinite(to - from)) {
+      throw new Error(`uniform_: expects a finite [from, to) range with from <= to, got from=${from}, to=${to}`);
+    }
+    return fillRandom(this, 'uniform_', (data, dtype) => fillUniform(data, dtype, from, to, options.generator ?? defaultGenerator));
+  },
+  normal_(mean = 0, std = 1, options = {}) {
+    requireFloating('normal_', this);
+    if (!(std >= 0) || !Number.isFinite(mean) || !Number.isFinite(std)) {
+      throw new Error(`normal_: expects a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+    }
+    return fillRandom(this, 'normal_', (data, dtype, contiguous) =>
+      fillNormal(data, dtype, mean, std, options.generator ?? defaultGenerator, contiguous),
+    );
+  },
+  bernoulli_(p = 0.5, options = {}) {
+    if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_: expects 0 <= p <= 1, got ${p}`);
+    return fillRandom(this, 'bernoulli_', (data) => fillBernoulli(data, p, options.generator ?? defaultGenerator));
   },
 });

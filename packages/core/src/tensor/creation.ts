@@ -1,6 +1,7 @@
-import { allocate, checkValue, isFloatingPoint, type DType } from '../dtype';
+import { allocate, checkValue, isFloatingPoint, type DType, type Storage } from '../dtype';
 import { checkShape, formatShape, numelOf } from '../shape';
 import { convertTypedArray, flattenNested, inferShape, isTypedArray, typedArrayDType, type TensorData } from './data';
+import { bernoulliOf, fillNormal, fillRandint, fillRandperm, fillUniform } from './distributions';
 import { defaultGenerator, type Generator } from './random';
 import { Tensor } from './tensor';
 
@@ -100,51 +101,59 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
   return finish(t, options);
 }
 
-function randomTensor(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomTensor(op: string, shape: readonly number[], options: RandomOptions, fill: (data: Storage, dtype: DType, g: Generator) => void): Tensor {
   checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
   if (!isFloatingPoint(dtype)) throw new Error(`${op}: expected a floating-point dtype, got ${dtype}`);
-  const g = options.generator ?? defaultGenerator;
   const data = allocate(dtype, numelOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  fill(data, dtype, options.generator ?? defaultGenerator);
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }
 
-/** Uniform on [0, 1). */
+/** Uniform on [0, 1), drawn as torch.rand draws it (the same seed gives torch's values). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  return randomTensor('rand', shape, options, (g) => g.random());
+  return randomTensor('rand', shape, options, (data, dtype, g) => fillUniform(data, dtype, 0, 1, g));
 }
 
-/** Standard normal. */
+/** Standard normal, drawn as torch.randn draws it. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  return randomTensor('randn', shape, options, (g) => g.normal());
+  return randomTensor('randn', shape, options, (data, dtype, g) => fillNormal(data, dtype, 0, 1, g));
 }
 
-/** Integers uniform in [low, high), int64 unless asked otherwise. */
+/** Integers uniform in [low, high), int64 unless asked otherwise, drawn as torch.randint draws them. */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
   checkShape('randint', shape);
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
   const dtype = options.dtype ?? 'int64';
-  const g = options.generator ?? defaultGenerator;
   const data = allocate(dtype, numelOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  fillRandint(data, low, high, options.generator ?? defaultGenerator);
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }
 
-/** A random permutation of 0..n-1 (int64), as torch.randperm. */
+/** A random permutation of 0..n-1 (int64), as torch.randperm draws it. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  const data = allocate(options.dtype ?? 'int64', n);
-  for (let i = 0; i < n; i++) data[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    const tmp = data[i];
-    data[i] = data[j];
-    data[j] = tmp;
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
+  const dtype = options.dtype ?? 'int64';
+  const data = allocate(dtype, n);
+  fillRandperm(data, options.generator ?? defaultGenerator);
+  return Tensor.fromStorage(data, [n], dtype);
+}
+
+/**
+ * 1 with probability probs[i], else 0, of probs' shape and dtype, as torch.bernoulli(probs)
+ * draws it (one 32-bit draw per element). Probabilities must lie in [0, 1].
+ */
+export function bernoulli(probs: Tensor, options: { generator?: Generator } = {}): Tensor {
+  if (!isFloatingPoint(probs.dtype)) throw new Error(`bernoulli: expected floating-point probabilities, got ${probs.dtype}`);
+  const p = probs.dataSync();
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) throw new Error(`bernoulli: probabilities must be in [0, 1], got ${p[i]}`);
   }
-  return Tensor.fromStorage(data, [n], options.dtype ?? 'int64');
+  const out = allocate(probs.dtype, p.length);
+  bernoulliOf(p, out, options.generator ?? defaultGenerator);
+  return Tensor.fromStorage(out, probs.shape, probs.dtype);
 }
 
 const like = (t: Tensor, options: TensorOptions) => ({ dtype: t.dtype, ...options });

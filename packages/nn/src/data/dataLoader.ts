@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, randperm, stack, tensor, type Tensor } from '@wick/core';
+import { Generator, defaultGenerator, randint, randperm, stack, tensor, type Tensor } from '@wick/core';
 import { TensorDataset, type Dataset } from './dataset';
 
 export interface DataLoaderOptions {
@@ -8,10 +8,17 @@ export interface DataLoaderOptions {
   shuffle?: boolean;
   /** Leave out the last batch when it would be smaller than batchSize. */
   dropLast?: boolean;
-  /** The generator that shuffles (default: one seeded by `seed`, else the global one). */
+  /** The generator that shuffles (default: the default generator, seeded by manualSeed). */
   generator?: Generator;
-  /** Seeds a generator of the loader's own, so every run shuffles the same way. */
-  seed?: number;
+}
+
+/**
+ * A seed drawn as torch draws one (`torch.empty((), dtype=torch.int64).random_(generator=g)`,
+ * one 64-bit draw modulo 2^63). Modulo 2^52 instead keeps it exact in a number with the same low
+ * 32 bits, all that seeding mt19937 takes.
+ */
+function drawSeed(g: Generator): number {
+  return randint(0, 2 ** 52, [], { generator: g }).item();
 }
 
 /**
@@ -23,7 +30,8 @@ export class DataLoader<T extends readonly Tensor[]> implements Iterable<T> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  private readonly generator: Generator;
+  /** The generator given, or null for the default one. */
+  private readonly generator: Generator | null;
 
   constructor(
     readonly dataset: Dataset<T>,
@@ -36,7 +44,7 @@ export class DataLoader<T extends readonly Tensor[]> implements Iterable<T> {
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
-    this.generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator);
+    this.generator = options.generator ?? null;
   }
 
   /** The number of batches per epoch. */
@@ -45,13 +53,24 @@ export class DataLoader<T extends readonly Tensor[]> implements Iterable<T> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /**
+   * One epoch. Its random draws are torch's, in torch's order: each epoch's iterator draws a base
+   * seed from the loader's generator (used by worker processes, which Wick has not); a shuffling
+   * loader without a generator of its own then seeds a fresh generator from the default one, as
+   * RandomSampler does, and takes the epoch's order from it (with a generator, from that one).
+   * RandomSampler also draws a second permutation, which it throws away, once its indices are
+   * used up (after the last full batch): with a generator of the loader's own that draw shows in
+   * the next epoch's order, so it is made here too, at the same point.
+   */
   *[Symbol.iterator](): Iterator<T> {
     const n = this.dataset.length;
-    const order = this.shuffle ? randperm(n, { generator: this.generator }).dataSync() : Float64Array.from({ length: n }, (_, i) => i);
-    for (let b = 0; b < this.length; b++) {
-      const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, n));
-      yield this.collate(indices);
-    }
+    drawSeed(this.generator ?? defaultGenerator);
+    const sampler = this.shuffle ? (this.generator ?? new Generator(drawSeed(defaultGenerator))) : null;
+    const order = sampler !== null ? randperm(n, { generator: sampler }).dataSync() : Float64Array.from({ length: n }, (_, i) => i);
+    const full = Math.floor(n / this.batchSize);
+    for (let b = 0; b < full; b++) yield this.collate(order.subarray(b * this.batchSize, (b + 1) * this.batchSize));
+    if (sampler !== null) randperm(n, { generator: sampler });
+    if (!this.dropLast && full * this.batchSize < n) yield this.collate(order.subarray(full * this.batchSize, n));
   }
 
   private collate(indices: ArrayLike<number>): T {

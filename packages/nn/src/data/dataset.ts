@@ -33,3 +33,31 @@ export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
     return this.tensors.map((t) => t.select(0, index)) as unknown as T;
   }
 }
+
+/** The samples of `dataset` at `indices`, in that order, as torch.utils.data.Subset. */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: readonly number[];
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: readonly number[],
+  ) {
+    indices.forEach((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= dataset.length) {
+        throw new Error(`Subset: index ${i} is out of range for a dataset of ${dataset.length} samples`);
+      }
+    });
+    this.indices = [...indices];
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): T {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new Error(`Subset: index ${index} is out of range for ${this.length} samples`);
+    }
+    return this.dataset.get(this.indices[index]);
+  }
+}

@@ -1,4 +1,5 @@
-export { TensorDataset } from './dataset';
+export { TensorDataset, Subset } from './dataset';
 export type { Dataset } from './dataset';
 export { DataLoader } from './dataLoader';
 export type { DataLoaderOptions } from './dataLoader';
+export { randomSplit } from './randomSplit';
