@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+export type ModelName = 'mlp';
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 export type LossName = 'cross-entropy' | 'nll';
 export type BackendChoice = 'cpu' | 'wasm';
 
 export interface TrainConfig {
+  model: ModelName;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -24,6 +26,7 @@ export const USAGE = `Train a 784-128-10 MLP on handwritten digits with Wick.
 Usage: pnpm train [options]
 
 Options:
+  --model NAME       mlp: 784-hidden-10 with ReLU (default mlp)
   --epochs N         passes over the training set (default 15)
   --batch-size N     samples per minibatch (default 64)
   --lr X             learning rate (default 0.001 for adam/adamw, 0.05 for sgd)
@@ -75,6 +78,7 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
         out: { type: 'string' },
         loss: { type: 'string' },
         hidden: { type: 'string' },
+        model: { type: 'string' },
         threads: { type: 'string' },
         backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -107,6 +111,7 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
     seed,
     dataDir: v.data,
     outDir: v.out,
+    model: oneOf('model', v.model, ['mlp'] as const, 'mlp'),
     loss: oneOf('loss', v.loss, ['cross-entropy', 'nll'] as const, 'cross-entropy'),
     hidden: positiveInteger('hidden', v.hidden, 128),
     threads: positiveInteger('threads', v.threads, 1),

@@ -3,6 +3,7 @@ import type { TrainConfig } from './cli';
 import type { ImageSet, Splits } from './data';
 import { train } from './trainer';
 import { loadEmbeddedDigits } from './data/embedded';
+import torchCurve from '../golden/mlp_sgd.json';
 
 /** The first n images of a set. */
 function head(set: ImageSet, n: number): ImageSet {
@@ -11,7 +12,7 @@ function head(set: ImageSet, n: number): ImageSet {
 
 const digits = loadEmbeddedDigits();
 const small: Splits = { train: head(digits.train, 640), test: head(digits.test, 200), description: 'small' };
-const config: TrainConfig = { epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1, backend: 'wasm' };
+const config: TrainConfig = { model: 'mlp', epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1, backend: 'wasm' };
 
 describe('training on real digits', () => {
   test('the embedded data split is 8,000 / 2,000 with all ten digits', () => {
@@ -54,6 +55,22 @@ describe('backends', () => {
       const wasm = run('wasm');
       expect(wasm).toHaveLength(125);
       wasm.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-4 * Math.max(1, plain[i])));
+    } finally {
+      useBackend(previous);
+    }
+  });
+});
+
+describe('the same run as PyTorch', () => {
+  // scripts/golden/mlp_sgd.py trains the same MLP in PyTorch from the same seed, its weights and
+  // shuffle drawn by torch itself: `pnpm train --model mlp --optimizer sgd` repeats every step's loss.
+  test.each(['wasm', 'cpu'] as const)('pnpm train --model mlp --optimizer sgd: first-epoch losses equal PyTorch\'s to 1e-5 (%s backend)', (backend) => {
+    const previous = getBackend();
+    try {
+      const sgd: TrainConfig = { ...config, optimizer: 'sgd', lr: torchCurve.lr, seed: torchCurve.seed, hidden: 128, epochs: 1, backend };
+      const losses = train(sgd, digits).stepLosses;
+      expect(losses).toHaveLength(torchCurve.stepLosses.length);
+      losses.forEach((v, i) => expect(Math.abs(v - torchCurve.stepLosses[i])).toBeLessThanOrEqual(1e-5));
     } finally {
       useBackend(previous);
     }

@@ -32,26 +32,22 @@ function fusedMultiplyAdd(a: number, b: number, c: number): number {
 }
 
 /**
- * A uniform on [from, to) as torch draws it for `dtype`: float32 takes 24 bits of a 32-bit draw,
- * float64 53 bits of a 64-bit one, as x in [0, 1) then x * (to - from) + from. torch's AVX2 build
- * computes that product-sum as one fused multiply-add, rounded once. For float32 the bounds and
- * their difference are float32 values, so double arithmetic then a float32 store rounds it once
- * (the product of two 24-bit values is exact in a double); float64 needs the fused form itself.
+ * Fills `data` with uniforms on [from, to) as torch's uniform_ draws them: float32 takes 24 bits
+ * of a 32-bit draw, float64 53 bits of a 64-bit one, as x in [0, 1) then x * (to - from) + from.
+ * torch's AVX2 build computes that product-sum as one fused multiply-add, rounded once. For
+ * float32 the bounds and their difference are float32 values, so double arithmetic then a
+ * float32 store rounds it once (the product of two 24-bit values is exact in a double); float64
+ * needs the fused form itself.
  */
-function uniformSampler(g: Generator, dtype: DType, from: number, to: number): () => number {
+export function fillUniform(data: Storage, dtype: DType, from: number, to: number, g: Generator): void {
   if (dtype === 'float64') {
     const range = to - from;
-    return () => fusedMultiplyAdd(g.nextUint53() / TWO_POW_53, range, from);
+    for (let i = 0; i < data.length; i++) data[i] = fusedMultiplyAdd(g.nextUint53() / TWO_POW_53, range, from);
+    return;
   }
   const lo = Math.fround(from);
   const range = Math.fround(Math.fround(to) - lo);
-  return () => ((g.nextUint32() & 0xffffff) / TWO_POW_24) * range + lo;
-}
-
-/** Fills `data` with uniforms on [from, to), in order (torch's uniform_). */
-export function fillUniform(data: Storage, dtype: DType, from: number, to: number, g: Generator): void {
-  const draw = uniformSampler(g, dtype, from, to);
-  for (let i = 0; i < data.length; i++) data[i] = draw();
+  for (let i = 0; i < data.length; i++) data[i] = ((g.nextUint32() & 0xffffff) / TWO_POW_24) * range + lo;
 }
 
 /**
@@ -71,17 +67,26 @@ function standardNormal(g: Generator): number {
 
 /**
  * Box-Muller over a block of 16 uniforms in place (torch's normal_fill_16): values j and j + 8
- * become the pair drawn from u1 = 1 - data[j] and u2 = data[j + 8]. `round` rounds each step to
- * the storage's precision, as torch's scalar arithmetic in that type does.
+ * become the pair drawn from u1 = 1 - data[j] and u2 = data[j + 8], each step rounded to float32
+ * as torch's float arithmetic is.
  */
-function boxMuller16(data: Storage, at: number, mean: number, std: number, round: (x: number) => number): void {
-  for (let j = 0; j < 8; j++) {
-    const u1 = round(1 - data[at + j]);
-    const u2 = data[at + j + 8];
-    const radius = round(Math.sqrt(round(-2 * round(Math.log(u1)))));
-    const theta = round(2 * Math.PI * u2);
-    data[at + j] = round(round(radius * round(Math.cos(theta))) * std) + mean;
-    data[at + j + 8] = round(round(radius * round(Math.sin(theta))) * std) + mean;
+function boxMuller16Float32(data: Storage, at: number, mean: number, std: number): void {
+  const f = Math.fround;
+  for (let j = at; j < at + 8; j++) {
+    const radius = f(Math.sqrt(f(-2 * f(Math.log(f(1 - data[j]))))));
+    const theta = f(2 * Math.PI * data[j + 8]);
+    data[j] = f(f(radius * f(Math.cos(theta))) * std) + mean;
+    data[j + 8] = f(f(radius * f(Math.sin(theta))) * std) + mean;
+  }
+}
+
+/** The same in float64 (torch's normal_fill_16<double>). */
+function boxMuller16Float64(data: Storage, at: number, mean: number, std: number): void {
+  for (let j = at; j < at + 8; j++) {
+    const radius = Math.sqrt(-2 * Math.log(1 - data[j]));
+    const theta = 2 * Math.PI * data[j + 8];
+    data[j] = radius * Math.cos(theta) * std + mean;
+    data[j + 8] = radius * Math.sin(theta) * std + mean;
   }
 }
 
@@ -96,14 +101,14 @@ export function fillNormal(data: Storage, dtype: DType, mean: number, std: numbe
     for (let i = 0; i < n; i++) data[i] = standardNormal(g) * std + mean;
     return;
   }
-  const round = dtype === 'float64' ? (x: number) => x : Math.fround;
-  const [m, s] = [round(mean), round(std)];
+  const block = dtype === 'float64' ? boxMuller16Float64 : boxMuller16Float32;
+  const [m, s] = dtype === 'float64' ? [mean, std] : [Math.fround(mean), Math.fround(std)];
   fillUniform(data, dtype, 0, 1, g);
-  for (let i = 0; i + 16 <= n; i += 16) boxMuller16(data, i, m, s, round);
+  for (let i = 0; i + 16 <= n; i += 16) block(data, i, m, s);
   if (n % 16 !== 0) {
     const tail = data.subarray(n - 16);
     fillUniform(tail, dtype, 0, 1, g);
-    boxMuller16(tail, 0, m, s, round);
+    block(tail, 0, m, s);
   }
 }
 
