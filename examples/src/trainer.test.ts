@@ -68,7 +68,7 @@ describe('the same run as PyTorch', () => {
     const previous = getBackend();
     try {
       const sgd: TrainConfig = { ...config, optimizer: 'sgd', lr: torchCurve.lr, seed: torchCurve.seed, hidden: 128, epochs: 1, backend };
-      const losses = train(sgd, digits).stepLosses;
+      const losses = train(sgd, { ...digits, description: 'embedded' }).stepLosses;
       expect(losses).toHaveLength(torchCurve.stepLosses.length);
       losses.forEach((v, i) => expect(Math.abs(v - torchCurve.stepLosses[i])).toBeLessThanOrEqual(1e-5));
     } finally {
