@@ -3,7 +3,7 @@ import { parseCli, UsageError } from './cli';
 describe('the training CLI', () => {
   test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
     expect(parseCli([])).toEqual({
-      epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
+      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
     });
   });
 
@@ -26,5 +26,9 @@ describe('the training CLI', () => {
   ])('%j is refused', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
+  });
+  test('--model names the architecture', () => {
+    expect(parseCli(['--model', 'mlp'])?.model).toBe('mlp');
+    expect(() => parseCli(['--model', 'resnet'])).toThrow("--model must be one of mlp, got 'resnet'");
   });
 });
