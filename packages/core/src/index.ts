@@ -32,6 +32,14 @@ export {
   reshape, view, flatten, squeeze, unsqueeze, transpose, t, permute, expand, narrow, select, slice, cat, stack,
 } from './ops/shape';
 export { gather, indexSelect } from './ops/indexing';
+export { unfold, fold } from './ops/unfold';
+export type { Size2, WindowOptions } from './ops/unfold';
+export { conv1d, conv2d, convTranspose2d } from './ops/conv';
+export type { ConvOptions, Conv1dOptions, ConvTransposeOptions } from './ops/conv';
+export { pad } from './ops/pad';
+export type { PadMode, PadOptions } from './ops/pad';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d } from './ops/pool';
+export type { MaxPoolOptions, AvgPoolOptions, AdaptiveSize } from './ops/pool';
 export { clone } from './ops/convert';
 export { nllLoss } from './ops/loss/nllLoss';
 export type { NLLLossOptions } from './ops/loss/nllLoss';

@@ -55,3 +55,24 @@ export interface AdamHyper {
   /** The step number, from 1. */
   readonly step: number;
 }
+
+/**
+ * The sliding windows of a 2-D convolution (im2col/col2im): a (batch, channels, height, width)
+ * image seen as (batch, channels * kernelH * kernelW, outH * outW) columns, zero outside it.
+ */
+export interface WindowGeometry {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly outH: number;
+  readonly outW: number;
+}

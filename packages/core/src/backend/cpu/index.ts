@@ -6,6 +6,7 @@ import { matmul } from './matmul';
 import { adamStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
+import { col2im, im2col } from './windows';
 
 /**
  * The plain TypeScript kernels: every kernel Wick has, by name. They are the reference every
@@ -31,6 +32,8 @@ export const cpuKernels = {
   scatterAdd,
   indexSelect,
   indexAdd,
+  im2col,
+  col2im,
   nllLossForward,
   nllLossBackward,
   crossEntropyForward,

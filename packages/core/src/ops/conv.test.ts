@@ -1,0 +1,82 @@
+import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
+import golden from '../../golden/conv.json';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, testing,
+  unfold, zeros, type PadMode, type Size2, type Tensor,
+} from '../index';
+
+type Kw = Record<string, unknown>;
+type ConvCase = GoldenCase & { fn: string; extra?: testing.EncodedTensor };
+
+const size = (v: unknown) => v as Size2;
+const opt = <T>(v: unknown): T | undefined => (v === undefined ? undefined : (v as T));
+
+/** Mirrors the functions of scripts/golden/conv_pool.py, torch's keyword names mapped to Wick's options. */
+const FNS: Record<string, (x: Tensor[], kw: Kw) => Tensor> = {
+  unfold: ([x], kw) => unfold(x, size(kw.kernel_size), { stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation) }),
+  fold: ([x], kw) => fold(x, size(kw.output_size), size(kw.kernel_size), { stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation) }),
+  conv2d: ([x, w, b = null], kw) => conv2d(x, w, b, { stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), groups: opt(kw.groups) }),
+  conv1d: ([x, w, b = null], kw) => conv1d(x, w, b, { stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), groups: opt(kw.groups) }),
+  conv_transpose2d: ([x, w, b = null], kw) =>
+    convTranspose2d(x, w, b, { stride: opt(kw.stride), padding: opt(kw.padding), outputPadding: opt(kw.output_padding), groups: opt(kw.groups), dilation: opt(kw.dilation) }),
+  pad: ([x], kw) => pad(x, kw.pad as number[], { mode: opt<PadMode>(kw.mode), value: opt(kw.value) }),
+  max_pool2d: ([x], kw) => maxPool2d(x, size(kw.kernel_size), { stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), ceilMode: opt(kw.ceil_mode) }),
+  max_pool1d: ([x], kw) => maxPool1d(x, kw.kernel_size as number, { stride: opt(kw.stride), padding: opt(kw.padding), ceilMode: opt(kw.ceil_mode) }),
+  avg_pool2d: ([x], kw) =>
+    avgPool2d(x, size(kw.kernel_size), {
+      stride: opt(kw.stride), padding: opt(kw.padding), ceilMode: opt(kw.ceil_mode), countIncludePad: opt(kw.count_include_pad), divisorOverride: opt(kw.divisor_override),
+    }),
+  avg_pool1d: ([x], kw) => avgPool1d(x, kw.kernel_size as number, { stride: opt(kw.stride), padding: opt(kw.padding), countIncludePad: opt(kw.count_include_pad) }),
+  adaptive_avg_pool2d: ([x], kw) => adaptiveAvgPool2d(x, kw.output_size as [number | null, number | null]),
+  adaptive_avg_pool1d: ([x], kw) => adaptiveAvgPool1d(x, kw.output_size as number),
+};
+
+const cases = golden.cases as ConvCase[];
+
+describeEachBackend('windowed ops', () => {
+  // Weight gradients sum a hundred or more float32 products that largely cancel: an absolute
+  // tolerance of 1e-5 covers the different summation orders (float64 cases check the math to 1e-10).
+  testOp('unfold, fold, convolutions, pad and pooling', { cases, run: (inputs, c) => FNS[c.fn](inputs, c.kw), tol: { rtol: 1e-5, atol: 1e-5 } });
+
+  test.each(cases.filter((c) => c.extra !== undefined).map((c) => [c.name, c] as const))('maxPool2d returnIndices: %s', (_name, c) => {
+    const [x] = c.inputs.map((e) => testing.decodeTensor(e));
+    const kw = c.kw;
+    const [values, indices] = maxPool2d(x, size(kw.kernel_size), {
+      stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), ceilMode: opt(kw.ceil_mode), returnIndices: true,
+    });
+    testing.assertClose(values, testing.decodeTensor(c.output));
+    expect(indices.toArray()).toEqual(testing.decodeTensor(c.extra as testing.EncodedTensor, 'float64').toArray());
+    expect(indices.dtype).toBe('int64');
+  });
+});
+
+describe('bad input gets a clear error naming the op and the values', () => {
+  const x = randn([1, 4, 5, 5]);
+  test('convolution shapes', () => {
+    expect(() => conv2d(x, randn([2, 4, 7, 3]))).toThrow('conv2d: the kernel 7x3 (dilation 1x1) is larger than the padded input 5x5 of shape [1, 4, 5, 5] with padding 0x0');
+    expect(() => conv2d(x, randn([6, 2, 3, 3]), null, { groups: 3 })).toThrow('conv2d: input channels (4) must be divisible by groups (3)');
+    expect(() => conv2d(x, randn([2, 3, 3, 3]))).toThrow('expects 3 input channels, but the input of shape [1, 4, 5, 5] has 4');
+    expect(() => conv2d(randn([4, 5]), randn([2, 4, 3, 3]))).toThrow('conv2d: expected a 3-D (unbatched) or 4-D (batched) input, got shape [4, 5]');
+    expect(() => conv2d(x, randn([2, 4, 3, 3]), randn([3]))).toThrow('conv2d: bias must be a 1-D tensor of 2 values, got shape [3]');
+    expect(() => conv2d(x, randn([2, 4, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow("conv2d: padding='same' is not supported for strided convolutions");
+    expect(() => conv2d(x, randn([2, 4, 3, 3]), null, { stride: 0 })).toThrow('conv2d: stride must be an integer >= 1 or a pair of them, got 0');
+    expect(() => convTranspose2d(x, randn([4, 2, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(
+      'convTranspose2d: outputPadding (2) must be smaller than either stride (2) or dilation (1)',
+    );
+  });
+
+  test('pooling and padding', () => {
+    expect(() => maxPool2d(x, 3, { padding: 2 })).toThrow('maxPool2d: pad should be smaller than or equal to half of kernel size, but got pad = 2, kernel = 3');
+    expect(() => maxPool2d(x, 7)).toThrow('maxPool2d: the kernel 7 (dilation 1) is larger than the padded input 5');
+    expect(() => avgPool2d(randn([5, 5]), 2)).toThrow('avgPool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape [5, 5]');
+    expect(() => pad(x, [5, 0], { mode: 'reflect' })).toThrow('pad: reflect padding of (5, 0) does not fit dim 3 of size 5 in shape [1, 4, 5, 5] (it must be smaller than the size)');
+    expect(() => pad(x, [1, 1, 1])).toThrow('pad: padding must be integer (before, after) pairs');
+    expect(() => fold(zeros([1, 8, 5]), [4, 4], 2)).toThrow('fold: given outputSize 4x4, kernelSize 2x2 and the options, expected 9 blocks (3x3), but the input has 5');
+  });
+
+  test('a failed call leaves the input and its gradient untouched', () => {
+    const w = randn([2, 4, 3, 3], { requiresGrad: true });
+    expect(() => conv2d(x, w, randn([5]))).toThrow();
+    expect(w.grad).toBeNull();
+  });
+});

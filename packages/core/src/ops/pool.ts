@@ -1,0 +1,220 @@
+import { formatShape } from '../shape';
+import { tensor } from '../tensor/creation';
+import type { Tensor } from '../tensor/tensor';
+import { pad } from './pad';
+import { stack } from './shape';
+import { pair, unfold, type Size2 } from './unfold';
+import { requireFloat } from './util';
+
+// Pooling composed from pad, unfold and reductions: each output is a reduction over its window's
+// column. Windows follow torch's pooling_output_shape, ceilMode included.
+
+/** Options of maxPool2d. */
+export interface MaxPoolOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: Size2 | null;
+  /** Implicit -infinity padding on both sides, at most half the kernel (default 0). */
+  padding?: Size2;
+  /** Spacing between kernel elements (default 1). */
+  dilation?: Size2;
+  /** Round the output size up, keeping windows that start inside the input or left padding (default false). */
+  ceilMode?: boolean;
+}
+
+/** Options of avgPool2d. */
+export interface AvgPoolOptions {
+  stride?: Size2 | null;
+  /** Implicit zero padding on both sides, at most half the kernel (default 0). */
+  padding?: Size2;
+  ceilMode?: boolean;
+  /** Count the zero padding in each window's average (default true). */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead of its size. */
+  divisorOverride?: number | null;
+}
+
+/** The geometry of one spatial dim of a pooling. */
+interface Dim {
+  size: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  dilation: number;
+  out: number;
+  /** Padding added after `pad` so ceilMode's last window fits. */
+  extra: number;
+}
+
+/** torch's pooling_output_shape for one dim, with its checks. */
+function poolDim(op: string, size: number, kernel: number, stride: number, padding: number, dilation: number, ceilMode: boolean): Dim {
+  if (padding > kernel / 2) {
+    throw new Error(`${op}: pad should be smaller than or equal to half of kernel size, but got pad = ${padding}, kernel = ${kernel}`);
+  }
+  const span = dilation * (kernel - 1) + 1;
+  let out = Math.floor((size + 2 * padding - span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  // The last window must start inside the input or its left padding.
+  if (ceilMode && (out - 1) * stride >= size + padding) out--;
+  if (out < 1) {
+    throw new Error(`${op}: the kernel ${kernel} (dilation ${dilation}) is larger than the padded input ${size + 2 * padding}: output size ${out} is too small`);
+  }
+  return { size, kernel, stride, pad: padding, dilation, out, extra: Math.max(0, (out - 1) * stride + span - size - 2 * padding) };
+}
+
+/** (N, C, H, W) or (C, H, W) input with its pooling geometry along H and W. */
+function geometry(op: string, input: Tensor, kernelSize: Size2, options: MaxPoolOptions): [Tensor, Dim, Dim] {
+  requireFloat(op, input);
+  if (input.ndim !== 3 && input.ndim !== 4) throw new Error(`${op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape ${formatShape(input.shape)}`);
+  const x = input.ndim === 3 ? input.unsqueeze(0) : input;
+  const kernel = pair(op, 'kernelSize', kernelSize, 1);
+  const stride = pair(op, 'stride', options.stride ?? kernelSize, 1);
+  const padding = pair(op, 'padding', options.padding ?? 0, 0);
+  const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
+  const ceil = options.ceilMode ?? false;
+  return [x, poolDim(op, x.shape[2], kernel[0], stride[0], padding[0], dilation[0], ceil), poolDim(op, x.shape[3], kernel[1], stride[1], padding[1], dilation[1], ceil)];
+}
+
+/** Each window's values as (N, C, kh * kw, L), the input padded with `value` (and the ceilMode margin). */
+function windows(x: Tensor, h: Dim, w: Dim, value: number): Tensor {
+  const padded = pad(x, [w.pad, w.pad + w.extra, h.pad, h.pad + h.extra], { value });
+  const [n, c] = x.shape;
+  const cols = unfold(padded, [h.kernel, w.kernel], { stride: [h.stride, w.stride], dilation: [h.dilation, w.dilation] });
+  return cols.reshape(n, c, h.kernel * w.kernel, h.out * w.out);
+}
+
+/** For each window position and output, the flat H * W index of the input element it reads (-1 in padding). */
+function sourceIndices(h: Dim, w: Dim): Tensor {
+  const table = new Float64Array(h.kernel * w.kernel * h.out * w.out);
+  let k = 0;
+  for (let ki = 0; ki < h.kernel; ki++) {
+    for (let kj = 0; kj < w.kernel; kj++) {
+      for (let oh = 0; oh < h.out; oh++) {
+        const row = oh * h.stride - h.pad + ki * h.dilation;
+        for (let ow = 0; ow < w.out; ow++) {
+          const col = ow * w.stride - w.pad + kj * w.dilation;
+          table[k++] = row >= 0 && row < h.size && col >= 0 && col < w.size ? row * w.size + col : -1;
+        }
+      }
+    }
+  }
+  return tensor(table, { shape: [h.kernel * w.kernel, h.out * w.out], dtype: 'int64' });
+}
+
+/**
+ * 2-D max pooling (torch.nn.functional.max_pool2d): the largest value of each window (NaN wins;
+ * on ties, the first in the window's row-major order, which receives the gradient).
+ */
+export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+/** With returnIndices, also each maximum's flat index into its channel's H * W input. */
+export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const [x, h, w] = geometry('maxPool2d', input, kernelSize, options);
+  const [n, c] = x.shape;
+  const [values, positions] = windows(x, h, w, -Infinity).max(2);
+  const shape = input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out];
+  const out = values.reshape(shape);
+  if (options.returnIndices !== true) return out;
+  const table = sourceIndices(h, w).expand(n, c, h.kernel * w.kernel, h.out * w.out);
+  return [out, table.gather(2, positions.unsqueeze(2)).reshape(shape)];
+}
+
+/**
+ * 2-D average pooling (torch.nn.functional.avg_pool2d): each window's sum divided by its size,
+ * the padding counted or not (countIncludePad), or by divisorOverride.
+ */
+export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOptions = {}): Tensor {
+  const [x, h, w] = geometry('avgPool2d', input, kernelSize, options);
+  const { countIncludePad = true, divisorOverride = null } = options;
+  if (divisorOverride !== null && (!Number.isFinite(divisorOverride) || divisorOverride === 0)) {
+    throw new Error(`avgPool2d: divisorOverride must be a non-zero number, got ${divisorOverride}`);
+  }
+  const [n, c] = x.shape;
+  const sums = windows(x, h, w, 0).sum(2);
+  // torch's divisor: the window clipped to the padded input (countIncludePad) or to the input itself.
+  const divisors = new Float64Array(h.out * w.out);
+  const extent = (d: Dim, o: number, withPad: boolean): number => {
+    const start = o * d.stride - d.pad;
+    const end = Math.min(start + d.kernel, d.size + d.pad);
+    return withPad ? end - start : Math.min(end, d.size) - Math.max(start, 0);
+  };
+  for (let oh = 0; oh < h.out; oh++) {
+    for (let ow = 0; ow < w.out; ow++) {
+      divisors[oh * w.out + ow] = divisorOverride ?? extent(h, oh, countIncludePad) * extent(w, ow, countIncludePad);
+    }
+  }
+  const out = sums.div(tensor(divisors, { dtype: x.dtype }));
+  return out.reshape(input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out]);
+}
+
+/** Output sizes of an adaptive pooling: a size per dim, or null to keep the input's. */
+export type AdaptiveSize = number | readonly [number | null, number | null];
+
+/** The mean over torch's adaptive windows [floor(i * size / out), ceil((i + 1) * size / out)) along one dim. */
+function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
+  const size = x.shape[dim];
+  const slices = Array.from({ length: out }, (_, i) => {
+    const start = Math.floor((i * size) / out);
+    const end = Math.ceil(((i + 1) * size) / out);
+    return x.narrow(dim, start, end - start).mean(dim);
+  });
+  return stack(slices, dim);
+}
+
+/**
+ * 2-D adaptive average pooling (torch.nn.functional.adaptive_avg_pool2d): an output of the given
+ * size whose windows, which may overlap, tile the input evenly. The mean over a window is the
+ * mean over its rows of the mean over its columns, so it is computed one dim at a time.
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  requireFloat('adaptiveAvgPool2d', input);
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new Error(`adaptiveAvgPool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape ${formatShape(input.shape)}`);
+  }
+  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  const [hDim, wDim] = [input.ndim - 2, input.ndim - 1];
+  const sizes = [oh ?? input.shape[hDim], ow ?? input.shape[wDim]];
+  if (!sizes.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers (or null), got ${JSON.stringify(outputSize)}`);
+  }
+  return adaptiveMean(adaptiveMean(input, hDim, sizes[0]), wDim, sizes[1]);
+}
+
+/** One-number options of the 1-D poolings. */
+type Size1 = number | readonly [number];
+const one = (v: Size1): number => (typeof v === 'number' ? v : v[0]);
+
+/** A (N, C, L) or (C, L) input as a height-1 image, pooled by `pool2d`, and back. */
+function as1d(op: string, input: Tensor, pool2d: (x: Tensor) => Tensor): Tensor {
+  if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape ${formatShape(input.shape)}`);
+  return pool2d(input.unsqueeze(-2)).squeeze(-2);
+}
+
+/** 1-D max pooling (torch.nn.functional.max_pool1d). */
+export function maxPool1d(
+  input: Tensor,
+  kernelSize: Size1,
+  options: { stride?: Size1 | null; padding?: Size1; dilation?: Size1; ceilMode?: boolean } = {},
+): Tensor {
+  const { stride, padding = 0, dilation = 1, ceilMode = false } = options;
+  return as1d('maxPool1d', input, (x) =>
+    maxPool2d(x, [1, one(kernelSize)], {
+      stride: [1, one(stride ?? kernelSize)], padding: [0, one(padding)], dilation: [1, one(dilation)], ceilMode,
+    }),
+  );
+}
+
+/** 1-D average pooling (torch.nn.functional.avg_pool1d). */
+export function avgPool1d(
+  input: Tensor,
+  kernelSize: Size1,
+  options: { stride?: Size1 | null; padding?: Size1; ceilMode?: boolean; countIncludePad?: boolean } = {},
+): Tensor {
+  const { stride, padding = 0, ceilMode = false, countIncludePad = true } = options;
+  return as1d('avgPool1d', input, (x) =>
+    avgPool2d(x, [1, one(kernelSize)], { stride: [1, one(stride ?? kernelSize)], padding: [0, one(padding)], ceilMode, countIncludePad }),
+  );
+}
+
+/** 1-D adaptive average pooling (torch.nn.functional.adaptive_avg_pool1d). */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: Size1): Tensor {
+  return as1d('adaptiveAvgPool1d', input, (x) => adaptiveAvgPool2d(x, [1, one(outputSize)]));
+}
