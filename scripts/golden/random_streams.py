@@ -66,7 +66,7 @@ with open(os.path.join(here, '..', '..', 'packages', 'core', 'golden', 'random.j
     import json
     json.dump(core, f, separators=(',', ':'))
 
-nn_golden = {'torch': torch.__version__, 'layers': [], 'init': [], 'dropout': [], 'loaders': [], 'splits': []}
+nn_golden = {'torch': torch.__version__, 'convLayers': [], 'layers': [], 'init': [], 'dropout': [], 'loaders': [], 'splits': []}
 for seed in SEEDS:
     for dtype in [torch.float32, torch.float64]:
         torch.manual_seed(seed)
@@ -74,6 +74,12 @@ for seed in SEEDS:
         for i, layer in enumerate(layers):
             for name, p in layer.named_parameters():
                 nn_golden['layers'].append({'seed': seed, 'dtype': dtype_name(dtype), 'layer': i, 'param': name} | sample(p))
+        torch.manual_seed(seed)
+        convs = [torch.nn.Conv2d(1, 32, 3, dtype=dtype), torch.nn.Conv2d(32, 64, 3, dtype=dtype), torch.nn.Conv1d(4, 6, 3, groups=2, dtype=dtype),
+                 torch.nn.ConvTranspose2d(4, 3, (2, 3), dtype=dtype)]
+        for i, layer in enumerate(convs):
+            for name, p in layer.named_parameters():
+                nn_golden['convLayers'].append({'seed': seed, 'dtype': dtype_name(dtype), 'layer': i, 'param': name} | sample(p))
         for fn, init in [
             ('uniform_', lambda t: torch.nn.init.uniform_(t, -0.5, 1.5)),
             ('normal_', lambda t: torch.nn.init.normal_(t, 0.5, 2.0)),

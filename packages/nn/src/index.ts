@@ -5,6 +5,8 @@ export { Linear } from './modules/linear';
 export type { LinearOptions } from './modules/linear';
 export * from './modules/activation';
 export { Dropout } from './modules/dropout';
+export * from './modules/conv';
+export * from './modules/pooling';
 export { Flatten } from './modules/flatten';
 export { Sequential, ModuleList } from './modules/container';
 export type { TensorModule } from './modules/container';

@@ -1,6 +1,6 @@
 import { Generator, arange, manualSeed, ones, rand, zeros, type DType, type Tensor } from '@wick/core';
 import golden from '../golden/random.json';
-import { F, Linear, data, init } from './index';
+import { Conv1d, Conv2d, ConvTranspose2d, F, Linear, data, init, type Module } from './index';
 
 // torch's random draws in nn, written by scripts/golden/random_streams.py: layer initialisation,
 // nn.init, dropout masks, DataLoader orders and random_split, for the same seeds.
@@ -33,6 +33,20 @@ describe("layers initialise as torch's do, from the same seed", () => {
       new Linear(784, 128, { dtype: dtype as DType }), new Linear(128, 10, { dtype: dtype as DType }), new Linear(5, 3, { bias: false, dtype: dtype as DType }),
     ];
     for (const l of golden.layers.filter((g) => `${g.seed} ${g.dtype}` === key)) {
+      expectSampled(l.param === 'weight' ? layers[l.layer].weight : (layers[l.layer].bias as Tensor), l, null);
+    }
+  });
+});
+
+describe("convolutions initialise as torch's do, from the same seed", () => {
+  const keys = [...new Set(golden.convLayers.map((l) => `${l.seed} ${l.dtype}`))];
+  test.each(keys)('Conv2d(1, 32, 3), Conv2d(32, 64, 3), Conv1d(4, 6, 3, groups=2), ConvTranspose2d(4, 3, (2, 3)): seed and dtype %s', (key) => {
+    const [seed, dtype] = key.split(' ') as [string, DType];
+    manualSeed(Number(seed));
+    const layers: (Module & { weight: Tensor; bias: Tensor | null })[] = [
+      new Conv2d(1, 32, 3, { dtype }), new Conv2d(32, 64, 3, { dtype }), new Conv1d(4, 6, 3, { groups: 2, dtype }), new ConvTranspose2d(4, 3, [2, 3], { dtype }),
+    ];
+    for (const l of golden.convLayers.filter((g) => `${g.seed} ${g.dtype}` === key)) {
       expectSampled(l.param === 'weight' ? layers[l.layer].weight : (layers[l.layer].bias as Tensor), l, null);
     }
   });

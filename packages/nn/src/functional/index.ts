@@ -3,3 +3,5 @@ export * from './activation';
 export * from './linear';
 export * from './dropout';
 export * from './loss';
+export * from './conv';
+export * from './pooling';

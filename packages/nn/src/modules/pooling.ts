@@ -1,0 +1,115 @@
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
+  type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type Size2, type Tensor,
+} from '@wick/core';
+import { Module } from '../module';
+
+const show = (v: unknown) => (Array.isArray(v) ? `(${v.join(', ')})` : String(v));
+
+/**
+ * 2-D max pooling, as torch.nn.MaxPool2d (stride defaults to the kernel size). The indices of the
+ * maxima come from F.maxPool2d(x, k, { returnIndices: true }).
+ */
+export class MaxPool2d extends Module {
+  constructor(
+    readonly kernelSize: Size2,
+    readonly options: MaxPoolOptions = {},
+  ) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return maxPool2d(input, this.kernelSize, this.options);
+  }
+
+  extraRepr(): string {
+    const { stride = this.kernelSize, padding = 0, dilation = 1, ceilMode = false } = this.options;
+    return `kernelSize=${show(this.kernelSize)}, stride=${show(stride ?? this.kernelSize)}, padding=${show(padding)}, dilation=${show(dilation)}, ceilMode=${ceilMode}`;
+  }
+}
+
+/** 1-D max pooling, as torch.nn.MaxPool1d. */
+export class MaxPool1d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+  ) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return maxPool1d(input, this.kernelSize, this.options);
+  }
+
+  extraRepr(): string {
+    const { stride, padding = 0, dilation = 1, ceilMode = false } = this.options;
+    return `kernelSize=${this.kernelSize}, stride=${stride ?? this.kernelSize}, padding=${padding}, dilation=${dilation}, ceilMode=${ceilMode}`;
+  }
+}
+
+/** 2-D average pooling, as torch.nn.AvgPool2d. */
+export class AvgPool2d extends Module {
+  constructor(
+    readonly kernelSize: Size2,
+    readonly options: AvgPoolOptions = {},
+  ) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, this.options);
+  }
+
+  extraRepr(): string {
+    const { stride, padding = 0 } = this.options;
+    return `kernelSize=${show(this.kernelSize)}, stride=${show(stride ?? this.kernelSize)}, padding=${show(padding)}`;
+  }
+}
+
+/** 1-D average pooling, as torch.nn.AvgPool1d. */
+export class AvgPool1d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {},
+  ) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernelSize, this.options);
+  }
+
+  extraRepr(): string {
+    return `kernelSize=(${this.kernelSize},), stride=(${this.options.stride ?? this.kernelSize},), padding=(${this.options.padding ?? 0},)`;
+  }
+}
+
+/** 2-D adaptive average pooling to a fixed output size, as torch.nn.AdaptiveAvgPool2d. */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  extraRepr(): string {
+    return `outputSize=${show(this.outputSize)}`;
+  }
+}
+
+/** 1-D adaptive average pooling, as torch.nn.AdaptiveAvgPool1d. */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return adaptiveAvgPool1d(input, this.outputSize);
+  }
+
+  extraRepr(): string {
+    return `outputSize=${this.outputSize}`;
+  }
+}
