@@ -49,11 +49,15 @@ for name, make, opts in [
     ('Adam amsgrad', torch.optim.Adam, dict(lr=0.01, amsgrad=True)),
     ('AdamW default', torch.optim.AdamW, dict(lr=1e-3)),
     ('AdamW weight decay amsgrad', torch.optim.AdamW, dict(lr=0.02, weight_decay=0.1, amsgrad=True)),
+    ('Adadelta default (lr 1.0)', torch.optim.Adadelta, dict(lr=1.0)),
+    ('Adadelta rho eps weight decay', torch.optim.Adadelta, dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.05)),
+    ('Adadelta maximize', torch.optim.Adadelta, dict(lr=1.0, maximize=True)),
 ]:
     run(name, make, opts)
     cases[-1]['options'] = camel(opts)
 run('SGD param groups', torch.optim.SGD, dict(lr=0.1, momentum=0.5), groups=True)
 run('Adam param groups', torch.optim.Adam, dict(lr=0.01), groups=True)
+run('Adadelta param groups', torch.optim.Adadelta, dict(lr=1.0), groups=True)
 
 schedulers = []
 for name, make, opts in [

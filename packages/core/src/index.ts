@@ -46,8 +46,8 @@ export type { NLLLossOptions } from './ops/loss/nllLoss';
 export { crossEntropy } from './ops/loss/crossEntropy';
 export type { CrossEntropyOptions } from './ops/loss/crossEntropy';
 export type { Reduction } from './ops/loss/reduction';
-export { sgdStep_, adamStep_, zeroGrad_ } from './ops/optim';
-export type { SGDParamState, AdamParamState } from './ops/optim';
+export { sgdStep_, adamStep_, adadeltaStep_, zeroGrad_ } from './ops/optim';
+export type { SGDParamState, AdamParamState, AdadeltaParamState } from './ops/optim';
 import './ops/inplace';
 export type { GeneratorOptions } from './ops/inplace';
 
@@ -57,7 +57,7 @@ export {
 } from './backend';
 export type {
   Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
-  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper,
+  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper,
 } from './backend';
 
 export * as testing from './testing';

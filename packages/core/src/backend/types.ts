@@ -76,3 +76,13 @@ export interface WindowGeometry {
   readonly outH: number;
   readonly outW: number;
 }
+
+/** One Adadelta step's options, as torch.optim.Adadelta's. */
+export interface AdadeltaHyper {
+  readonly lr: number;
+  readonly rho: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** Ascend instead of descend: the gradient's sign flipped. */
+  readonly maximize: boolean;
+}

@@ -1,5 +1,5 @@
 import { noGrad } from '../autograd/gradMode';
-import { kernels, type AdamHyper, type SGDHyper } from '../backend';
+import { kernels, type AdadeltaHyper, type AdamHyper, type SGDHyper } from '../backend';
 import { formatShape, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 
@@ -17,6 +17,12 @@ export interface AdamParamState {
   /** AMSGrad's running maximum of expAvgSq, or null without AMSGrad. */
   readonly maxExpAvgSq: Tensor | null;
   readonly step: number;
+}
+
+/** What Adadelta keeps for one parameter: the running averages of squared gradients and of squared updates. */
+export interface AdadeltaParamState {
+  readonly squareAvg: Tensor;
+  readonly accDelta: Tensor;
 }
 
 /** The parameters that have a gradient, each with it, after checking both are laid out alike. */
@@ -82,6 +88,21 @@ export function adamStep_(params: readonly Tensor[], hyper: Omit<AdamHyper, 'ste
         step,
       });
       bumpVersions(p, expAvg, expAvgSq, maxExpAvgSq);
+    }
+  });
+}
+
+/**
+ * One Adadelta step in place on every parameter that has a gradient, torch.optim.Adadelta's
+ * update as one fused kernel per parameter. `stateOf` is called only for those parameters.
+ */
+export function adadeltaStep_(params: readonly Tensor[], hyper: AdadeltaHyper, stateOf: (p: Tensor) => AdadeltaParamState): void {
+  noGrad(() => {
+    const updates = withGradients('adadeltaStep_', params).map(([p, grad]) => [p, grad, stateOf(p)] as const);
+    for (const [p, , state] of updates) checkState('adadeltaStep_', p, { ...state });
+    for (const [p, grad, { squareAvg, accDelta }] of updates) {
+      kernels().adadeltaStep(p.dataSync(), grad.dataSync(), squareAvg.dataSync(), accDelta.dataSync(), hyper);
+      bumpVersions(p, squareAvg, accDelta);
     }
   });
 }

@@ -4,4 +4,6 @@ export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam, AdamW } from './adam';
 export type { AdamOptions } from './adam';
+export { Adadelta } from './adadelta';
+export type { AdadeltaOptions } from './adadelta';
 export { LRScheduler, StepLR, CosineAnnealingLR } from './lrScheduler';

@@ -2,6 +2,7 @@ import { noGrad, tensor, testing, zeros, type Tensor } from '@wick/core';
 import { describeEachBackend } from '@wick/test-harness';
 import golden from '../../golden/optim.json';
 import { Linear } from '../modules/linear';
+import { Adadelta } from './adadelta';
 import { Adam, AdamW } from './adam';
 import { CosineAnnealingLR, StepLR } from './lrScheduler';
 import { SGD } from './sgd';
@@ -9,7 +10,7 @@ import type { Optimizer } from './optimizer';
 
 interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'Adadelta';
   options: Record<string, unknown> & { lr: number };
   groups: boolean;
   init: testing.EncodedTensor[];
@@ -22,6 +23,7 @@ function make(c: OptimCase, params: Tensor[]): Optimizer<{ lr: number }> {
   const input = c.groups ? [{ params: [params[0]] }, { params: [params[1]], lr: options.lr * 3 }] : params;
   if (c.optimizer === 'SGD') return new SGD(input, options);
   if (c.optimizer === 'Adam') return new Adam(input, options);
+  if (c.optimizer === 'Adadelta') return new Adadelta(input, options);
   return new AdamW(input, options);
 }
 

@@ -3,7 +3,7 @@ import { binary, clamp, powScalar, reluBackward, unary, where } from './elementw
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
-import { adamStep, sgdStep } from './optim';
+import { adadeltaStep, adamStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
 import { col2im, im2col } from './windows';
@@ -42,6 +42,7 @@ export const cpuKernels = {
   softCrossEntropyBackward,
   sgdStep,
   adamStep,
+  adadeltaStep,
 };
 
 export type { UnaryOp, BinaryOp } from './elementwise';

@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { AdamHyper, SGDHyper } from '../types';
+import type { AdadeltaHyper, AdamHyper, SGDHyper } from '../types';
 
 /**
  * One SGD step in place, torch.optim.SGD's rule element by element:
@@ -50,5 +50,22 @@ export function adamStep(
       v = maxExpAvgSq[i];
     }
     param[i] -= (stepSize * expAvg[i]) / (Math.sqrt(v) / bc2Sqrt + eps);
+  }
+}
+
+/**
+ * One Adadelta step in place, torch.optim.Adadelta's rule element by element:
+ *   g = (maximize ? -grad : grad) + weightDecay * p;  v = rho v + (1 - rho) g^2;
+ *   delta = sqrt(u + eps) / sqrt(v + eps) * g;  u = rho u + (1 - rho) delta^2;  p -= lr * delta.
+ */
+export function adadeltaStep(param: Storage, grad: Storage, squareAvg: Storage, accDelta: Storage, h: AdadeltaHyper): void {
+  const { lr, rho, eps, weightDecay, maximize } = h;
+  for (let i = 0; i < param.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g += weightDecay * param[i];
+    squareAvg[i] = squareAvg[i] * rho + (1 - rho) * g * g;
+    const delta = (Math.sqrt(accDelta[i] + eps) / Math.sqrt(squareAvg[i] + eps)) * g;
+    accDelta[i] = accDelta[i] * rho + (1 - rho) * delta * delta;
+    param[i] -= lr * delta;
   }
 }
