@@ -3,7 +3,7 @@ import { parseCli, UsageError } from './cli';
 describe('the training CLI', () => {
   test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
     expect(parseCli([])).toEqual({
-      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
+      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', gamma: 1, seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
     });
   });
 
@@ -17,7 +17,7 @@ describe('the training CLI', () => {
     [['--epochs', '0'], "--epochs must be a positive integer, got '0'"],
     [['--batch-size', '6.5'], "--batch-size must be a positive integer, got '6.5'"],
     [['--lr', 'fast'], "--lr must be a positive number, got 'fast'"],
-    [['--optimizer', 'rmsprop'], "--optimizer must be one of adam, adamw, sgd, got 'rmsprop'"],
+    [['--optimizer', 'rmsprop'], "--optimizer must be one of adam, adamw, sgd, adadelta, got 'rmsprop'"],
     [['--loss', 'mse'], "--loss must be one of cross-entropy, nll, got 'mse'"],
     [['--data', '/no/such/dir'], "--data must be a directory of IDX files, got '/no/such/dir'"],
     [['--threads', '0'], "--threads must be a positive integer, got '0'"],
@@ -29,6 +29,9 @@ describe('the training CLI', () => {
   });
   test('--model names the architecture', () => {
     expect(parseCli(['--model', 'mlp'])?.model).toBe('mlp');
-    expect(() => parseCli(['--model', 'resnet'])).toThrow("--model must be one of mlp, got 'resnet'");
+    expect(() => parseCli(['--model', 'resnet'])).toThrow("--model must be one of mlp, cnn, got 'resnet'");
+    expect(parseCli(['--model', 'cnn'])).toMatchObject({ model: 'cnn', optimizer: 'adadelta', lr: 1, gamma: 0.7, epochs: 14, batchSize: 64 });
+    expect(() => parseCli(['--model', 'cnn', '--hidden', '64'])).toThrow('--hidden applies to --model mlp only');
+    expect(() => parseCli(['--gamma', '0'])).toThrow("--gamma must be a number in (0, 1], got '0'");
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The main job: train an MLP on handwritten digits and write weights, metrics and curves.
+ * The main job: train a classifier of handwritten digits and write weights, metrics and curves.
  * Run from the repository root with `pnpm train [options]`; `pnpm train --help` lists them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,11 @@ import { loadSplits } from './data';
 import { formatConfusion } from './report/confusion';
 import { curvesSvg } from './report/curves';
 import { train } from './trainer';
+
+/** What the log and the weights' metadata call the model. */
+function architecture(config: TrainConfig, pixels: number): string {
+  return config.model === 'cnn' ? "Net of pytorch/examples mnist/main.py" : `MLP ${pixels}-${config.hidden}-10`;
+}
 
 function defaultOutDir(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -35,8 +40,9 @@ function main(argv: readonly string[]): number {
   const splits = loadSplits(config.dataDir);
   console.log(`data: ${splits.description}`);
   console.log(
-    `model: MLP ${splits.train.pixels}-${config.hidden}-10, ${config.optimizer} lr=${config.lr}, batch ${config.batchSize}, ` +
-      `${config.epochs} epochs, loss ${config.loss}, seed ${config.seed}, backend ${config.backend} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
+    `model: ${architecture(config, splits.train.pixels)}, ${config.optimizer} lr=${config.lr}${config.gamma === 1 ? '' : ` (x${config.gamma} per epoch)`}, ` +
+      `batch ${config.batchSize}, ${config.epochs} epochs, loss ${config.model === 'cnn' ? 'nll' : config.loss}, seed ${config.seed}, ` +
+      `backend ${config.backend} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
   );
 
   const bar = new SingleBar(
@@ -61,7 +67,7 @@ function main(argv: readonly string[]): number {
   });
 
   mkdirSync(outDir, { recursive: true });
-  save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: `MLP ${splits.train.pixels}-${config.hidden}-10` });
+  save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: architecture(config, splits.train.pixels) });
   const final = result.history[result.history.length - 1];
   writeFileSync(
     join(outDir, 'metrics.json'),

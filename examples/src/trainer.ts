@@ -1,8 +1,8 @@
 import { manualSeed, noGrad, setNumThreads, useBackend, type Tensor } from '@wick/core';
-import { CrossEntropyLoss, LogSoftmax, NLLLoss, data, optim } from '@wick/nn';
+import { CrossEntropyLoss, LogSoftmax, NLLLoss, data, optim, type Module } from '@wick/nn';
 import type { TrainConfig } from './cli';
-import { toDataset, type Splits } from './data';
-import { MLP } from './model';
+import { toDataset, type ImageSet, type Splits } from './data';
+import { MLP, Net } from './model';
 import { confusionMatrix } from './report/confusion';
 import type { EpochMetrics } from './report/curves';
 
@@ -13,8 +13,11 @@ export interface TrainHooks {
   onEpochEnd?(metrics: EpochMetrics): void;
 }
 
+/** A classifier of images: logits (mlp) or log-probabilities (cnn) for each class. */
+export type Classifier = Module & { forward(x: Tensor): Tensor };
+
 export interface TrainResult {
-  model: MLP;
+  model: Classifier;
   history: EpochMetrics[];
   /** The loss of every step, in order: the same seed and data give the same values. */
   stepLosses: number[];
@@ -24,25 +27,43 @@ export interface TrainResult {
 
 const CLASSES = 10;
 
-function makeOptimizer(config: TrainConfig, model: MLP): optim.Optimizer<{ lr: number }> {
-  switch (config.optimizer) {
-    case 'adam':
-      return new optim.Adam(model.parameters(), { lr: config.lr });
-    case 'adamw':
-      return new optim.AdamW(model.parameters(), { lr: config.lr });
-    case 'sgd':
-      return new optim.SGD(model.parameters(), { lr: config.lr, momentum: 0.9 });
-  }
+function makeOptimizer(config: TrainConfig, model: Classifier): optim.Optimizer<{ lr: number }> {
+  const params = model.parameters();
+  if (config.optimizer === 'adam') return new optim.Adam(params, { lr: config.lr });
+  if (config.optimizer === 'adamw') return new optim.AdamW(params, { lr: config.lr });
+  if (config.optimizer === 'sgd') return new optim.SGD(params, { lr: config.lr, momentum: 0.9 });
+  return new optim.Adadelta(params, { lr: config.lr });
+}
+
+/** The model, built (and so initialised) from the seeded default generator. */
+function makeModel(config: TrainConfig, pixels: number): Classifier {
+  return config.model === 'cnn' ? new Net() : new MLP(pixels, config.hidden, CLASSES);
+}
+
+/** pytorch/examples' normalisation of MNIST for the cnn: the training set's mean and deviation. */
+const MNIST_MEAN = 0.1307;
+const MNIST_STD = 0.3081;
+
+/**
+ * The images as the model takes them: the mlp, flat pixels in [0, 1]; the cnn, (N, 1, 28, 28)
+ * images normalized as pytorch/examples normalizes them.
+ */
+function datasetFor(config: TrainConfig, set: ImageSet): data.TensorDataset<[Tensor, Tensor]> {
+  const dataset = toDataset(set);
+  if (config.model === 'mlp') return dataset;
+  if (set.pixels !== 28 * 28) throw new Error(`--model cnn takes 28x28 images (Net's fc1 has 9216 inputs); these have ${set.pixels} pixels`);
+  const [images, labels] = dataset.tensors;
+  return new data.TensorDataset(images.sub(MNIST_MEAN).div(MNIST_STD).reshape(set.count, 1, 28, 28), labels);
 }
 
 /** Accuracy and predictions of the model on a dataset, in eval mode without autograd. */
-function evaluate(model: MLP, dataset: data.TensorDataset<[Tensor, Tensor]>): { accuracy: number; predicted: Float64Array } {
+function evaluate(model: Classifier, dataset: data.TensorDataset<[Tensor, Tensor]>, batchSize: number): { accuracy: number; predicted: Float64Array } {
   model.eval();
   const predicted = new Float64Array(dataset.length);
   let correct = 0;
   let at = 0;
   noGrad(() => {
-    for (const [images, labels] of new data.DataLoader(dataset, { batchSize: 1000 })) {
+    for (const [images, labels] of new data.DataLoader(dataset, { batchSize })) {
       const guess = model.forward(images).argmax(1);
       correct += guess.eq(labels).sum().item();
       predicted.set(guess.dataSync(), at);
@@ -52,20 +73,24 @@ function evaluate(model: MLP, dataset: data.TensorDataset<[Tensor, Tensor]>): { 
   return { accuracy: correct / dataset.length, predicted };
 }
 
-/** Trains the MLP with minibatches, the way a PyTorch training loop reads. */
+/** Trains the model with minibatches, the way a PyTorch training loop reads. */
 export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {}): TrainResult {
   manualSeed(config.seed);
   useBackend(config.backend);
   setNumThreads(config.threads);
-  const trainSet = toDataset(splits.train);
-  const testSet = toDataset(splits.test);
+  const trainSet = datasetFor(config, splits.train);
+  const testSet = datasetFor(config, splits.test);
   const loader = new data.DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true });
+  // The cnn's columns of unfolded windows grow with the batch: evaluate it in smaller ones.
+  const evalBatch = config.model === 'cnn' ? 100 : 1000;
 
-  const model = new MLP(splits.train.pixels, config.hidden, CLASSES);
+  const model = makeModel(config, splits.train.pixels);
   const optimizer = makeOptimizer(config, model);
-  // --loss nll computes the same thing in two steps: LogSoftmax, then NLLLoss.
-  const criterion = config.loss === 'nll' ? new NLLLoss() : new CrossEntropyLoss();
+  const scheduler = config.gamma === 1 ? null : new optim.StepLR(optimizer, { stepSize: 1, gamma: config.gamma });
+  // The cnn outputs log-probabilities (NLLLoss), as does --loss nll in two steps: LogSoftmax, then NLLLoss.
+  const criterion = config.model === 'cnn' || config.loss === 'nll' ? new NLLLoss() : new CrossEntropyLoss();
   const logSoftmax = new LogSoftmax(1);
+  const logits = (x: Tensor) => (config.model === 'mlp' && config.loss === 'nll' ? logSoftmax.forward(model.forward(x)) : model.forward(x));
 
   const history: EpochMetrics[] = [];
   const stepLosses: number[] = [];
@@ -79,8 +104,7 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
     let batch = 0;
     for (const [images, labels] of loader) {
       optimizer.zeroGrad();
-      const logits = model.forward(images);
-      const loss = criterion.forward(config.loss === 'nll' ? logSoftmax.forward(logits) : logits, labels);
+      const loss = criterion.forward(logits(images), labels);
       loss.backward();
       optimizer.step();
 
@@ -91,12 +115,13 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
       hooks.onStep?.(++batch, value, seen / ((performance.now() - start) / 1000));
     }
     const trainSeconds = (performance.now() - start) / 1000;
-    const test = evaluate(model, testSet);
+    scheduler?.step();
+    const test = evaluate(model, testSet, evalBatch);
     testPredictions = test.predicted;
     const metrics: EpochMetrics = {
       epoch,
       trainLoss: lossSum / seen,
-      trainAcc: evaluate(model, trainSet).accuracy,
+      trainAcc: evaluate(model, trainSet, evalBatch).accuracy,
       testAcc: test.accuracy,
       seconds: trainSeconds,
     };
