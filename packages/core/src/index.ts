@@ -20,7 +20,7 @@ export type { GradcheckOptions, GradcheckResult, GradcheckMismatch } from './aut
 
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, isnan,
-  neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp, where,
+  neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, clamp, where,
 } from './ops/elementwise';
 export { sum, mean, max, min, amax, amin, argmax, argmin, logsumexp, variance as var, std } from './ops/reduce';
 export type { VarianceOptions } from './ops/reduce';
@@ -46,6 +46,10 @@ export type { NLLLossOptions } from './ops/loss/nllLoss';
 export { crossEntropy } from './ops/loss/crossEntropy';
 export type { CrossEntropyOptions } from './ops/loss/crossEntropy';
 export type { Reduction } from './ops/loss/reduction';
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+} from './ops/loss/elementwise';
+export type { ElementwiseLossOptions, BinaryCrossEntropyOptions, KLDivOptions } from './ops/loss/elementwise';
 export { sgdStep_, adamStep_, adadeltaStep_, zeroGrad_ } from './ops/optim';
 export type { SGDParamState, AdamParamState, AdadeltaParamState } from './ops/optim';
 import './ops/inplace';

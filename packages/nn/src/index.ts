@@ -10,7 +10,7 @@ export * from './modules/pooling';
 export { Flatten } from './modules/flatten';
 export { Sequential, ModuleList } from './modules/container';
 export type { TensorModule } from './modules/container';
-export { NLLLoss, CrossEntropyLoss } from './modules/loss';
+export * from './modules/loss';
 export * as F from './functional';
 export * as init from './init';
 export * as optim from './optim';

@@ -1,5 +1,8 @@
 import { Tensor, manualSeed, noGrad, ones, tensor, zeros } from '@wick/core';
-import { CrossEntropyLoss, Dropout, Flatten, GELU, Linear, LogSoftmax, Module, ModuleList, Parameter, ReLU, Sequential, SiLU, Softmax, F } from './index';
+import {
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, ELU, Flatten, GELU, Hardtanh, HuberLoss, KLDivLoss, L1Loss, LeakyReLU, Linear, LogSigmoid,
+  LogSoftmax, MSELoss, Module, ModuleList, Parameter, ReLU, Sequential, SiLU, SmoothL1Loss, Softmax, Softplus, F,
+} from './index';
 import { describeEachBackend } from '@wick/test-harness';
 
 // The implicit-dim warning comes once per process, as torch's: on the first backend's run.
@@ -113,6 +116,29 @@ describeEachBackend('modules', () => {
   });
 
   describe('layers', () => {
+    test('activation and loss modules are their functional forms', () => {
+      const x = tensor([-2, -0.5, 0, 0.5, 2]);
+      const t = tensor([0.1, 0.4, 0.5, 0.9, 0.2]);
+      const same = (a: Tensor, b: Tensor) => expect(a.toArray()).toEqual(b.toArray());
+      same(new LeakyReLU(0.2).forward(x), F.leakyRelu(x, 0.2));
+      same(new ELU(0.5).forward(x), F.elu(x, 0.5));
+      same(new Softplus({ beta: 2 }).forward(x), F.softplus(x, { beta: 2 }));
+      same(new Hardtanh(-1, 0.5).forward(x), F.hardtanh(x, -1, 0.5));
+      same(new LogSigmoid().forward(x), F.logSigmoid(x));
+      same(new MSELoss({ reduction: 'sum' }).forward(x, t), F.mseLoss(x, t, { reduction: 'sum' }));
+      same(new L1Loss().forward(x, t), F.l1Loss(x, t));
+      same(new SmoothL1Loss({ beta: 0.5 }).forward(x, t), F.smoothL1Loss(x, t, { beta: 0.5 }));
+      same(new HuberLoss({ delta: 0.5 }).forward(x, t), F.huberLoss(x, t, { delta: 0.5 }));
+      same(new BCELoss().forward(t, t), F.binaryCrossEntropy(t, t));
+      const posWeight = tensor([2]);
+      const bce = new BCEWithLogitsLoss({ posWeight });
+      same(bce.forward(x, t), F.binaryCrossEntropyWithLogits(x, t, { posWeight }));
+      expect(Object.keys(bce.stateDict())).toEqual(['pos_weight']);
+      expect(bce.posWeight).toBe(posWeight);
+      same(new KLDivLoss({ reduction: 'batchmean' }).forward(x.logSoftmax(0), t), F.klDiv(x.logSoftmax(0), t, { reduction: 'batchmean' }));
+      expect(String(new LeakyReLU(0.2))).toBe('LeakyReLU(negativeSlope=0.2)');
+    });
+
     test('GELU and SiLU are their functional forms, with torch reprs', () => {
       const x = tensor([-2, -0.5, 0, 0.5, 2]);
       expect(new GELU().forward(x).toArray()).toEqual(F.gelu(x).toArray());

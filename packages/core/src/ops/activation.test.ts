@@ -1,6 +1,6 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/activations.json';
-import { createWasmBackend, Generator, randn, testing } from '../index';
+import { createWasmBackend, elu, Generator, hardtanh, leakyRelu, logSigmoid, oneHot, randn, softplus, tensor, testing } from '../index';
 import type { Tensor } from '../tensor/tensor';
 
 type ActivationCase = GoldenCase & { fn: string };
@@ -10,7 +10,15 @@ const FNS: Record<string, (x: Tensor, c: ActivationCase) => Tensor> = {
   erf: (x) => x.erf(),
   gelu: (x, c) => x.gelu({ approximate: c.kw.approximate as 'none' | 'tanh' }),
   silu: (x) => x.silu(),
+  leakyRelu: (x, c) => leakyRelu(x, c.kw.negative_slope as number | undefined),
+  elu: (x, c) => elu(x, c.kw.alpha as number | undefined),
+  softplus: (x, c) => softplus(x, { beta: c.kw.beta as number | undefined, threshold: c.kw.threshold as number | undefined }),
+  hardtanh: (x, c) => hardtanh(x, c.kw.min_val as number | undefined, c.kw.max_val as number | undefined),
+  logSigmoid: (x) => logSigmoid(x),
 };
+
+/** Activations with kinks, whose cases at the kinks (0, the bounds) have no finite differences to check. */
+const KINKED = new Set(['leakyRelu', 'elu', 'hardtanh']);
 
 /** The activations composed from other ops: the references the fused kernels are checked against. */
 const COMPOSED: Record<string, (x: Tensor) => Tensor> = {
@@ -25,9 +33,10 @@ const FUSED: Record<string, (x: Tensor) => Tensor> = {
 };
 
 describeEachBackend('activations', () => {
-  testOp('erf, gelu and silu', {
-    cases: (golden.cases as ActivationCase[]).filter((c) => c.fn in FNS),
+  testOp('activations', {
+    cases: golden.cases as ActivationCase[],
     run: ([x], c) => FNS[c.fn](x, c),
+    gradcheck: (c) => (KINKED.has(c.fn) && !c.name.endsWith('(2, 3, 4)') ? false : {}),
   });
 });
 
@@ -50,4 +59,14 @@ describe('the wasm backend', () => {
 
 test('gelu refuses an unknown approximate', () => {
   expect(() => randn([2]).gelu({ approximate: 'fast' as 'tanh' })).toThrow("gelu: approximate must be 'none' or 'tanh', got 'fast'");
+});
+
+test('oneHot gives int64 rows and checks the class values', () => {
+  const labels = tensor([[0, 2], [1, 0]], { dtype: 'int64' });
+  expect(oneHot(labels).toArray()).toEqual([[[1, 0, 0], [0, 0, 1]], [[0, 1, 0], [1, 0, 0]]]);
+  expect(oneHot(labels, 4).shape).toEqual([2, 2, 4]);
+  expect(oneHot(labels).dtype).toBe('int64');
+  expect(() => oneHot(labels, 2)).toThrow('oneHot: class values must be smaller than numClasses (2), got 2');
+  expect(() => oneHot(tensor([-1], { dtype: 'int64' }))).toThrow('oneHot: class values must be non-negative, got -1');
+  expect(() => oneHot(tensor([1.5]))).toThrow('oneHot: expected an int64 tensor of class indices, got float32');
 });

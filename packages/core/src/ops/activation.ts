@@ -1,7 +1,8 @@
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { defineMethods, type Tensor } from '../tensor/tensor';
-import { unaryKernel } from './elementwise';
+import { arange } from '../tensor/creation';
+import { unaryKernel, where } from './elementwise';
 import { requireFloat } from './util';
 
 class Erf extends Function {
@@ -109,3 +110,73 @@ defineMethods({
     return silu(this);
   },
 });
+
+// Activations composed from other ops: their gradients follow from the compositions, which are
+// chosen to give torch's values at the kinks (noted where it matters).
+
+/** x where x > 0, else negativeSlope * x (torch.nn.functional.leaky_relu; the slope's gradient at 0). */
+export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+  requireFloat('leakyRelu', input);
+  return where(input.gt(0), input, input.mul(negativeSlope));
+}
+
+/** x where x > 0, else alpha * (exp(x) - 1) (torch.nn.functional.elu). */
+export function elu(input: Tensor, alpha = 1): Tensor {
+  requireFloat('elu', input);
+  return where(input.gt(0), input, input.clamp(null, 0).exp().sub(1).mul(alpha));
+}
+
+/** Options of softplus. */
+export interface SoftplusOptions {
+  /** Sharpness (default 1). */
+  beta?: number;
+  /** Above beta * x > threshold the result is x itself (default 20). */
+  threshold?: number;
+}
+
+/**
+ * log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (torch's softplus).
+ * The exponential's input is capped at the threshold, so the branch not taken never overflows
+ * into a NaN gradient.
+ */
+export function softplus(input: Tensor, options: SoftplusOptions = {}): Tensor {
+  requireFloat('softplus', input);
+  const { beta = 1, threshold = 20 } = options;
+  const scaled = input.mul(beta);
+  return where(scaled.gt(threshold), input, scaled.clamp(null, threshold).exp().log1p().div(beta));
+}
+
+/**
+ * x clamped to [minVal, maxVal] (torch.nn.functional.hardtanh). As torch's, the gradient is zero
+ * at the bounds themselves, where clamp's passes: the clamped values enter detached.
+ */
+export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
+  requireFloat('hardtanh', input);
+  if (!(minVal <= maxVal)) throw new Error(`hardtanh: minVal (${minVal}) must not be greater than maxVal (${maxVal})`);
+  return where(input.gt(minVal).logicalAnd(input.lt(maxVal)), input, input.detach().clamp(minVal, maxVal));
+}
+
+/** log(sigmoid(x)) = -softplus(-x), computed stably (torch.nn.functional.logsigmoid). */
+export function logSigmoid(input: Tensor): Tensor {
+  requireFloat('logSigmoid', input);
+  return softplus(input.neg()).neg();
+}
+
+/**
+ * One-hot rows of int64 class indices (torch.nn.functional.one_hot): shape (..., numClasses),
+ * numClasses taken as the largest index + 1 when -1.
+ */
+export function oneHot(input: Tensor, numClasses = -1): Tensor {
+  if (input.dtype !== 'int64') throw new Error(`oneHot: expected an int64 tensor of class indices, got ${input.dtype}`);
+  const values = input.dataSync();
+  let largest = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < 0) throw new Error(`oneHot: class values must be non-negative, got ${values[i]}`);
+    largest = Math.max(largest, values[i]);
+  }
+  const classes = numClasses === -1 ? largest + 1 : numClasses;
+  if (!Number.isInteger(classes) || classes < 1 || largest >= classes) {
+    throw new Error(`oneHot: class values must be smaller than numClasses (${classes}), got ${largest}`);
+  }
+  return input.unsqueeze(-1).eq(arange(classes)).long();
+}

@@ -200,6 +200,18 @@ class Log extends Function {
   }
 }
 
+class Log1p extends Function {
+  static forward(ctx: Context, x: Tensor): Tensor {
+    requireFloat('log1p', x);
+    ctx.saveForBackward(x);
+    return unaryKernel('log1p', x);
+  }
+  // d log(1 + x) = dx / (1 + x)
+  static backward(ctx: Context, g: Tensor) {
+    return g.div(ctx.savedTensors[0].add(1));
+  }
+}
+
 class Sqrt extends Function {
   static forward(ctx: Context, x: Tensor): Tensor {
     requireFloat('sqrt', x);
@@ -313,6 +325,10 @@ export function exp(x: Tensor): Tensor {
 export function log(x: Tensor): Tensor {
   return Log.apply(x);
 }
+/** log(1 + x), accurate for small x (torch.log1p). */
+export function log1p(x: Tensor): Tensor {
+  return Log1p.apply(x);
+}
 export function sqrt(x: Tensor): Tensor {
   return Sqrt.apply(x);
 }
@@ -408,6 +424,8 @@ declare module '../tensor/tensor' {
     exp(): Tensor;
     /** Natural logarithm. */
     log(): Tensor;
+    /** log(1 + x), accurate for small x. */
+    log1p(): Tensor;
     /** Square root. */
     sqrt(): Tensor;
     /** Absolute value. */
@@ -481,6 +499,9 @@ defineMethods({
   },
   log() {
     return log(this);
+  },
+  log1p() {
+    return log1p(this);
   },
   sqrt() {
     return sqrt(this);

@@ -1,7 +1,7 @@
 import { logSoftmax as coreLogSoftmax, softmax as coreSoftmax, type Tensor } from '@wick/core';
 
-export { relu, sigmoid, tanh, gelu, silu } from '@wick/core';
-export type { GeluOptions, GeluApproximate } from '@wick/core';
+export { relu, sigmoid, tanh, gelu, silu, leakyRelu, elu, softplus, hardtanh, logSigmoid, oneHot } from '@wick/core';
+export type { GeluOptions, GeluApproximate, SoftplusOptions } from '@wick/core';
 
 const warned = new Set<string>();
 

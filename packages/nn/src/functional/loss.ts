@@ -1,2 +1,6 @@
-export { nllLoss, crossEntropy } from '@wick/core';
-export type { NLLLossOptions, CrossEntropyOptions, Reduction } from '@wick/core';
+export {
+  nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+} from '@wick/core';
+export type {
+  NLLLossOptions, CrossEntropyOptions, Reduction, ElementwiseLossOptions, BinaryCrossEntropyOptions, KLDivOptions,
+} from '@wick/core';

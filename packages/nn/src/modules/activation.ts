@@ -1,4 +1,4 @@
-import type { GeluApproximate, GeluOptions, Tensor } from '@wick/core';
+import type { GeluApproximate, GeluOptions, SoftplusOptions, Tensor } from '@wick/core';
 import { Module } from '../module';
 import * as F from '../functional/activation';
 
@@ -71,5 +71,72 @@ export class LogSoftmax extends Module {
 export class Identity extends Module {
   forward(input: Tensor): Tensor {
     return input;
+  }
+}
+
+/** x where x > 0, else negativeSlope * x (torch.nn.LeakyReLU). */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.leakyRelu(input, this.negativeSlope);
+  }
+  extraRepr(): string {
+    return `negativeSlope=${this.negativeSlope}`;
+  }
+}
+
+/** x where x > 0, else alpha * (exp(x) - 1) (torch.nn.ELU). */
+export class ELU extends Module {
+  constructor(readonly alpha = 1) {
+    super();
+  }
+  forward(input: Tensor): Tensor {
+    return F.elu(input, this.alpha);
+  }
+  extraRepr(): string {
+    return `alpha=${this.alpha}`;
+  }
+}
+
+/** log(1 + exp(beta * x)) / beta, linear above the threshold (torch.nn.Softplus). */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(options: SoftplusOptions = {}) {
+    super();
+    this.beta = options.beta ?? 1;
+    this.threshold = options.threshold ?? 20;
+  }
+  forward(input: Tensor): Tensor {
+    return F.softplus(input, { beta: this.beta, threshold: this.threshold });
+  }
+  extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
+}
+
+/** x clamped to [minVal, maxVal] (torch.nn.Hardtanh). */
+export class Hardtanh extends Module {
+  constructor(
+    readonly minVal = -1,
+    readonly maxVal = 1,
+  ) {
+    super();
+    if (!(minVal <= maxVal)) throw new Error(`Hardtanh: minVal (${minVal}) must not be greater than maxVal (${maxVal})`);
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardtanh(input, this.minVal, this.maxVal);
+  }
+  extraRepr(): string {
+    return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
+  }
+}
+
+/** log(sigmoid(x)) (torch.nn.LogSigmoid). */
+export class LogSigmoid extends Module {
+  forward(input: Tensor): Tensor {
+    return F.logSigmoid(input);
   }
 }

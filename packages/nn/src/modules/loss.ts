@@ -1,6 +1,9 @@
 import type { Tensor } from '@wick/core';
 import { Module } from '../module';
-import { crossEntropy, nllLoss, type CrossEntropyOptions, type NLLLossOptions, type Reduction } from '../functional/loss';
+import {
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  type CrossEntropyOptions, type KLDivOptions, type NLLLossOptions, type Reduction,
+} from '../functional/loss';
 
 /**
  * What NLLLoss and CrossEntropyLoss share, as torch's _WeightedLoss: class weights kept as a
@@ -46,5 +49,105 @@ export class CrossEntropyLoss extends WeightedLoss {
       reduction: this.reduction,
       labelSmoothing: this.labelSmoothing,
     });
+  }
+}
+
+/** What the elementwise losses share, as torch's _Loss: the reduction. */
+abstract class ReducedLoss extends Module {
+  readonly reduction: Reduction;
+  constructor(options: { reduction?: Reduction }) {
+    super();
+    this.reduction = options.reduction ?? 'mean';
+  }
+}
+
+/** Mean squared error (see F.mseLoss). */
+export class MSELoss extends ReducedLoss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Mean absolute error (see F.l1Loss). */
+export class L1Loss extends ReducedLoss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Quadratic below beta, linear above (see F.smoothL1Loss). */
+export class SmoothL1Loss extends ReducedLoss {
+  readonly beta: number;
+  constructor(options: { reduction?: Reduction; beta?: number } = {}) {
+    super(options);
+    this.beta = options.beta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/** Quadratic below delta, linear (scaled by delta) above (see F.huberLoss). */
+export class HuberLoss extends ReducedLoss {
+  readonly delta: number;
+  constructor(options: { reduction?: Reduction; delta?: number } = {}) {
+    super(options);
+    this.delta = options.delta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/** Binary cross-entropy on probabilities (see F.binaryCrossEntropy); weight is a buffer, as in torch. */
+export class BCELoss extends ReducedLoss {
+  declare readonly weight: Tensor | null;
+  constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+    super(options);
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Binary cross-entropy on logits (see F.binaryCrossEntropyWithLogits); weight and posWeight are
+ * buffers under torch's state-dict keys 'weight' and 'pos_weight'.
+ */
+export class BCEWithLogitsLoss extends ReducedLoss {
+  declare readonly weight: Tensor | null;
+  declare readonly pos_weight: Tensor | null;
+  constructor(options: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null } = {}) {
+    super(options);
+    this.registerBuffer('weight', options.weight ?? null);
+    this.registerBuffer('pos_weight', options.posWeight ?? null);
+  }
+  /** The positive classes' weight (the buffer 'pos_weight'). */
+  get posWeight(): Tensor | null {
+    return this.pos_weight;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
+  }
+}
+
+/** Kullback-Leibler divergence (see F.klDiv). */
+export class KLDivLoss extends Module {
+  readonly reduction: Reduction | 'batchmean';
+  readonly logTarget: boolean;
+  constructor(options: KLDivOptions = {}) {
+    super();
+    this.reduction = options.reduction ?? 'mean';
+    this.logTarget = options.logTarget ?? false;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }
