@@ -66,7 +66,7 @@ with open(os.path.join(here, '..', '..', 'packages', 'core', 'golden', 'random.j
     import json
     json.dump(core, f, separators=(',', ':'))
 
-nn_golden = {'torch': torch.__version__, 'convLayers': [], 'layers': [], 'init': [], 'dropout': [], 'loaders': [], 'splits': []}
+nn_golden = {'torch': torch.__version__, 'convLayers': [], 'layers': [], 'init': [], 'dropout': [], 'dropout2d': [], 'embedding': [], 'loaders': [], 'splits': []}
 for seed in SEEDS:
     for dtype in [torch.float32, torch.float64]:
         torch.manual_seed(seed)
@@ -94,6 +94,13 @@ for seed in SEEDS:
             torch.manual_seed(seed)
             out = F.dropout(torch.ones(shape, dtype=dtype), p=p, training=True)
             nn_golden['dropout'].append({'seed': seed, 'dtype': dtype_name(dtype), 'p': p, 'shape': list(shape)} | sample(out))
+        for p, shape in [(0.3, (4, 6, 2, 2)), (0.5, (3, 5, 4))]:
+            torch.manual_seed(seed)
+            out = F.dropout2d(torch.ones(shape, dtype=dtype), p=p, training=True)
+            nn_golden['dropout2d'].append({'seed': seed, 'dtype': dtype_name(dtype), 'p': p, 'shape': list(shape)} | sample(out))
+        torch.manual_seed(seed)
+        emb = torch.nn.Embedding(20, 3, padding_idx=2, dtype=dtype)
+        nn_golden['embedding'].append({'seed': seed, 'dtype': dtype_name(dtype)} | sample(emb.weight))
     data = TensorDataset(torch.arange(10))
     for kind in ['default', 'generator', 'unshuffled']:
         torch.manual_seed(seed)

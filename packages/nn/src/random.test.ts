@@ -1,6 +1,6 @@
 import { Generator, arange, manualSeed, ones, rand, zeros, type DType, type Tensor } from '@wick/core';
 import golden from '../golden/random.json';
-import { Conv1d, Conv2d, ConvTranspose2d, F, Linear, data, init, type Module } from './index';
+import { Conv1d, Conv2d, ConvTranspose2d, Embedding, F, Linear, data, init, type Module } from './index';
 
 // torch's random draws in nn, written by scripts/golden/random_streams.py: layer initialisation,
 // nn.init, dropout masks, DataLoader orders and random_split, for the same seeds.
@@ -74,6 +74,17 @@ describe("dropout drops torch's elements", () => {
   test.each(golden.dropout.map((c) => [`p ${c.p} shape [${c.shape}] ${c.dtype} seed ${c.seed}`, c] as const))('%s', (_name, c) => {
     manualSeed(c.seed);
     expectSampled(F.dropout(ones(c.shape, { dtype: c.dtype as DType }), c.p, true), c, null);
+  });
+});
+
+describe("dropout2d drops torch's channels; Embedding draws torch's rows", () => {
+  test.each(golden.dropout2d.map((c) => [`p ${c.p} shape [${c.shape}] ${c.dtype} seed ${c.seed}`, c] as const))('dropout2d %s', (_name, c) => {
+    manualSeed(c.seed);
+    expectSampled(F.dropout2d(ones(c.shape, { dtype: c.dtype as DType }), c.p, true), c, null);
+  });
+  test.each(golden.embedding.map((c) => [`${c.dtype} seed ${c.seed}`, c] as const))('Embedding(20, 3, paddingIdx 2) %s', (_name, c) => {
+    manualSeed(c.seed);
+    expectSampled(new Embedding(20, 3, { paddingIdx: 2, dtype: c.dtype as DType }).weight, c, [0, 1]);
   });
 });
 

@@ -5,3 +5,4 @@ export * from './dropout';
 export * from './loss';
 export * from './conv';
 export * from './pooling';
+export * from './normalization';

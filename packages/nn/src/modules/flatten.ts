@@ -13,3 +13,23 @@ export class Flatten extends Module {
     return `startDim=${this.startDim}, endDim=${this.endDim}`;
   }
 }
+
+/** Splits dim into unflattenedSize (one entry may be -1), as torch.nn.Unflatten: Flatten's inverse. */
+export class Unflatten extends Module {
+  readonly unflattenedSize: number[];
+  constructor(
+    readonly dim: number,
+    unflattenedSize: readonly number[],
+  ) {
+    super();
+    this.unflattenedSize = [...unflattenedSize];
+  }
+  forward(input: Tensor): Tensor {
+    const d = this.dim < 0 ? this.dim + input.ndim : this.dim;
+    if (d < 0 || d >= input.ndim) throw new Error(`Unflatten: dim ${this.dim} is out of range for an input of shape [${input.shape.join(', ')}]`);
+    return input.reshape([...input.shape.slice(0, d), ...this.unflattenedSize, ...input.shape.slice(d + 1)]);
+  }
+  extraRepr(): string {
+    return `dim=${this.dim}, unflattenedSize=(${this.unflattenedSize.join(', ')})`;
+  }
+}
