@@ -53,8 +53,8 @@ export {
   mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
 } from './ops/loss/elementwise';
 export type { ElementwiseLossOptions, BinaryCrossEntropyOptions, KLDivOptions } from './ops/loss/elementwise';
-export { sgdStep_, adamStep_, adadeltaStep_, zeroGrad_ } from './ops/optim';
-export type { SGDParamState, AdamParamState, AdadeltaParamState } from './ops/optim';
+export { sgdStep_, adamStep_, adadeltaStep_, rmspropStep_, adagradStep_, zeroGrad_ } from './ops/optim';
+export type { SGDParamState, AdamParamState, AdadeltaParamState, RMSpropParamState, AdagradParamState } from './ops/optim';
 import './ops/inplace';
 export type { GeneratorOptions } from './ops/inplace';
 
@@ -64,7 +64,7 @@ export {
 } from './backend';
 export type {
   Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
-  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper,
+  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
 } from './backend';
 
 export * as testing from './testing';

@@ -39,6 +39,8 @@ export interface SGDHyper {
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
+  /** Ascend instead of descend: the gradient's sign flipped. */
+  readonly maximize: boolean;
   /** True on the step that creates the momentum buffer (it starts as the gradient). */
   readonly firstStep: boolean;
 }
@@ -85,4 +87,26 @@ export interface AdadeltaHyper {
   readonly weightDecay: number;
   /** Ascend instead of descend: the gradient's sign flipped. */
   readonly maximize: boolean;
+}
+
+/** One RMSprop step's options, as torch.optim.RMSprop's. */
+export interface RMSpropHyper {
+  readonly lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly momentum: number;
+  /** Normalize by the estimated variance (the mean of squares minus the squared mean) instead. */
+  readonly centered: boolean;
+  readonly maximize: boolean;
+}
+
+/** One Adagrad step's options, as torch.optim.Adagrad's; `step` counts this step (from 1). */
+export interface AdagradHyper {
+  readonly lr: number;
+  readonly lrDecay: number;
+  readonly weightDecay: number;
+  readonly eps: number;
+  readonly maximize: boolean;
+  readonly step: number;
 }

@@ -1,5 +1,5 @@
 import { noGrad } from '../autograd/gradMode';
-import { kernels, type AdadeltaHyper, type AdamHyper, type SGDHyper } from '../backend';
+import { kernels, type AdadeltaHyper, type AdagradHyper, type AdamHyper, type RMSpropHyper, type SGDHyper } from '../backend';
 import { formatShape, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 
@@ -23,6 +23,19 @@ export interface AdamParamState {
 export interface AdadeltaParamState {
   readonly squareAvg: Tensor;
   readonly accDelta: Tensor;
+}
+
+/** What RMSprop keeps for one parameter: the mean square, and the mean (centered) and momentum buffer where used. */
+export interface RMSpropParamState {
+  readonly squareAvg: Tensor;
+  readonly gradAvg: Tensor | null;
+  readonly momentumBuffer: Tensor | null;
+}
+
+/** What Adagrad keeps for one parameter: the sum of squared gradients; `step` counts this step (from 1). */
+export interface AdagradParamState {
+  readonly sum: Tensor;
+  readonly step: number;
 }
 
 /** The parameters that have a gradient, each with it, after checking both are laid out alike. */
@@ -103,6 +116,30 @@ export function adadeltaStep_(params: readonly Tensor[], hyper: AdadeltaHyper, s
     for (const [p, grad, { squareAvg, accDelta }] of updates) {
       kernels().adadeltaStep(p.dataSync(), grad.dataSync(), squareAvg.dataSync(), accDelta.dataSync(), hyper);
       bumpVersions(p, squareAvg, accDelta);
+    }
+  });
+}
+
+/** One RMSprop step in place on every parameter that has a gradient, torch.optim.RMSprop's update fused per parameter. */
+export function rmspropStep_(params: readonly Tensor[], hyper: RMSpropHyper, stateOf: (p: Tensor) => RMSpropParamState): void {
+  noGrad(() => {
+    const updates = withGradients('rmspropStep_', params).map(([p, grad]) => [p, grad, stateOf(p)] as const);
+    for (const [p, , state] of updates) checkState('rmspropStep_', p, { ...state });
+    for (const [p, grad, { squareAvg, gradAvg, momentumBuffer }] of updates) {
+      kernels().rmspropStep(p.dataSync(), grad.dataSync(), squareAvg.dataSync(), gradAvg?.dataSync() ?? null, momentumBuffer?.dataSync() ?? null, hyper);
+      bumpVersions(p, squareAvg, gradAvg, momentumBuffer);
+    }
+  });
+}
+
+/** One Adagrad step in place on every parameter that has a gradient, torch.optim.Adagrad's update fused per parameter. */
+export function adagradStep_(params: readonly Tensor[], hyper: Omit<AdagradHyper, 'step'>, stateOf: (p: Tensor) => AdagradParamState): void {
+  noGrad(() => {
+    const updates = withGradients('adagradStep_', params).map(([p, grad]) => [p, grad, stateOf(p)] as const);
+    for (const [p, , state] of updates) checkState('adagradStep_', p, { ...state });
+    for (const [p, grad, { sum, step }] of updates) {
+      kernels().adagradStep(p.dataSync(), grad.dataSync(), sum.dataSync(), { ...hyper, step });
+      bumpVersions(p, sum);
     }
   });
 }

@@ -1,6 +1,7 @@
 import type { Optimizer } from './optimizer';
 
-type WithLr = { lr: number };
+/** What a scheduler needs of an optimizer's groups: an lr. */
+export type WithLr = { lr: number };
 
 /**
  * Base of the learning-rate schedulers, as torch.optim.lr_scheduler.LRScheduler: construction
@@ -21,9 +22,22 @@ export abstract class LRScheduler {
 
   step(): void {
     this.lastEpoch++;
+    this.apply();
+  }
+
+  /** Sets the lrs for lastEpoch. */
+  private apply(): void {
     const lrs = this.computeLr(this.optimizer.paramGroups.map((g) => g.lr));
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]));
     this.lastLr = lrs;
+  }
+
+  /**
+   * Sets epoch 0's lrs, as torch's schedulers do when built: for those whose lr at epoch 0 is
+   * not the optimizer's (LinearLR, LambdaLR, OneCycleLR), called once their options are set.
+   */
+  protected initialStep(): void {
+    this.apply();
   }
 
   getLastLr(): number[] {
@@ -81,5 +95,84 @@ export class CosineAnnealingLR extends LRScheduler {
     return current.map(
       (lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin,
     );
+  }
+}
+
+/** Multiplies the lr by gamma every epoch (torch.optim.lr_scheduler.ExponentialLR). */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer<WithLr>, options: { gamma: number }) {
+    super(optimizer);
+    if (!(options.gamma > 0)) throw new Error(`ExponentialLR: gamma must be positive, got ${options.gamma}`);
+    this.gamma = options.gamma;
+  }
+
+  protected computeLr(current: readonly number[]): number[] {
+    return this.lastEpoch === 0 ? [...current] : current.map((lr) => lr * this.gamma);
+  }
+}
+
+/** Multiplies the lr by gamma at each milestone epoch (torch.optim.lr_scheduler.MultiStepLR). */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: number[];
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer<WithLr>, options: { milestones: readonly number[]; gamma?: number }) {
+    super(optimizer);
+    if (!options.milestones.every((m) => Number.isInteger(m) && m >= 0)) {
+      throw new Error(`MultiStepLR: milestones must be non-negative integers, got [${options.milestones.join(', ')}]`);
+    }
+    this.milestones = [...options.milestones].sort((a, b) => a - b);
+    this.gamma = options.gamma ?? 0.1;
+  }
+
+  protected computeLr(current: readonly number[]): number[] {
+    // A milestone listed twice multiplies twice, as torch's Counter of milestones does.
+    const hits = this.milestones.filter((m) => m === this.lastEpoch).length;
+    return hits === 0 ? [...current] : current.map((lr) => lr * this.gamma ** hits);
+  }
+}
+
+/** Scales the lr linearly from startFactor to endFactor over totalIters epochs (torch.optim.lr_scheduler.LinearLR). */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: Optimizer<WithLr>, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
+    if (!(startFactor > 0 && startFactor <= 1)) throw new Error(`LinearLR: startFactor must be in (0, 1], got ${startFactor}`);
+    if (!(endFactor >= 0 && endFactor <= 1)) throw new Error(`LinearLR: endFactor must be in [0, 1], got ${endFactor}`);
+    if (!Number.isInteger(totalIters) || totalIters < 1) throw new Error(`LinearLR: totalIters must be a positive integer, got ${totalIters}`);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  protected computeLr(current: readonly number[]): number[] {
+    const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
+    if (e === 0) return current.map((lr) => lr * s);
+    if (e > n) return [...current];
+    return current.map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+}
+
+/** Sets each group's lr to its base lr times lrLambda(epoch) (torch.optim.lr_scheduler.LambdaLR): one function, or one per group. */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: ((epoch: number) => number)[];
+
+  constructor(optimizer: Optimizer<WithLr>, lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[]) {
+    super(optimizer);
+    const groups = optimizer.paramGroups.length;
+    this.lrLambdas = typeof lrLambda === 'function' ? new Array(groups).fill(lrLambda) : [...lrLambda];
+    if (this.lrLambdas.length !== groups) throw new Error(`LambdaLR: expected ${groups} lrLambdas (one per parameter group), got ${this.lrLambdas.length}`);
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    return this.baseLrs.map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch));
   }
 }

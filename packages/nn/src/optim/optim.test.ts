@@ -3,14 +3,18 @@ import { describeEachBackend } from '@wick/test-harness';
 import golden from '../../golden/optim.json';
 import { Linear } from '../modules/linear';
 import { Adadelta } from './adadelta';
+import { Adagrad } from './adagrad';
+import { RMSprop } from './rmsprop';
+import { OneCycleLR } from './oneCycle';
+import { ReduceLROnPlateau } from './plateau';
 import { Adam, AdamW } from './adam';
-import { CosineAnnealingLR, StepLR } from './lrScheduler';
+import { CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiStepLR, StepLR, type LRScheduler } from './lrScheduler';
 import { SGD } from './sgd';
 import type { Optimizer } from './optimizer';
 
 interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'Adadelta';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'Adadelta' | 'RMSprop' | 'Adagrad';
   options: Record<string, unknown> & { lr: number };
   groups: boolean;
   init: testing.EncodedTensor[];
@@ -24,6 +28,8 @@ function make(c: OptimCase, params: Tensor[]): Optimizer<{ lr: number }> {
   if (c.optimizer === 'SGD') return new SGD(input, options);
   if (c.optimizer === 'Adam') return new Adam(input, options);
   if (c.optimizer === 'Adadelta') return new Adadelta(input, options);
+  if (c.optimizer === 'RMSprop') return new RMSprop(input, options);
+  if (c.optimizer === 'Adagrad') return new Adagrad(input, options);
   return new AdamW(input, options);
 }
 
@@ -43,17 +49,52 @@ describeEachBackend('optimizers and schedulers', () => {
 });
 
 describe('lr schedulers follow PyTorch', () => {
-  test.each(golden.schedulers.map((c) => [c.name, c] as const))('%s', (name, c) => {
-    const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
-    const sched =
-      name === 'StepLR'
-        ? new StepLR(opt, { stepSize: 3, gamma: 0.5 })
-        : new CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-4 });
-    c.lrs.forEach((lr) => {
+  type SchedulerCase = { name: string; lrs: number[]; momenta?: number[]; metrics?: number[] };
+  /** Mirrors the schedulers of scripts/golden/optim.py. */
+  const MAKE: Record<string, (opt: Optimizer<{ lr: number }>) => LRScheduler> = {
+    StepLR: (opt) => new StepLR(opt, { stepSize: 3, gamma: 0.5 }),
+    CosineAnnealingLR: (opt) => new CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-4 }),
+    ExponentialLR: (opt) => new ExponentialLR(opt, { gamma: 0.9 }),
+    MultiStepLR: (opt) => new MultiStepLR(opt, { milestones: [3, 7, 7, 12], gamma: 0.5 }),
+    LinearLR: (opt) => new LinearLR(opt, { startFactor: 0.25, endFactor: 0.9, totalIters: 8 }),
+    LambdaLR: (opt) => new LambdaLR(opt, (e) => 0.95 ** e + 0.01 * e),
+    'OneCycleLR cos': (opt) => new OneCycleLR(opt, { maxLr: 0.5, totalSteps: 25 }),
+    'OneCycleLR linear, three phases, Adam': (opt) =>
+      new OneCycleLR(opt, { maxLr: 0.02, epochs: 5, stepsPerEpoch: 5, annealStrategy: 'linear', threePhase: true, pctStart: 0.4, divFactor: 10 }),
+  };
+  const cases = golden.schedulers as SchedulerCase[];
+
+  test.each(cases.filter((c) => c.name in MAKE).map((c) => [c.name, c] as const))('%s: the lr (and momentum) of every step', (name, c) => {
+    const p = zeros([1], { requiresGrad: true });
+    const opt = name.includes('Adam') ? new Adam([p], { lr: 0.1 }) : new SGD([p], { lr: 0.1, momentum: 0.9 });
+    const sched = MAKE[name](opt);
+    expect(opt.paramGroups[0].lr).toBeCloseTo(c.lrs[0], 12);
+    c.lrs.slice(1).forEach((lr, i) => {
       sched.step();
       expect(sched.getLastLr()[0]).toBeCloseTo(lr, 12);
       expect(opt.paramGroups[0].lr).toBeCloseTo(lr, 12);
+      const g = opt.paramGroups[0] as { momentum?: number; betas?: [number, number] };
+      expect(g.betas?.[0] ?? g.momentum).toBeCloseTo((c.momenta as number[])[i], 12);
     });
+  });
+
+  test.each(cases.filter((c) => c.metrics !== undefined).map((c) => [c.name, c] as const))('%s', (name, c) => {
+    const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const sched = name.includes('max')
+      ? new ReduceLROnPlateau(opt, { mode: 'max', threshold: 0.02, thresholdMode: 'abs', patience: 1, cooldown: 2, factor: 0.3, minLr: 0.01 })
+      : new ReduceLROnPlateau(opt, { patience: 2, factor: 0.5 });
+    (c.metrics as number[]).forEach((m, i) => {
+      sched.step(m);
+      expect(opt.paramGroups[0].lr).toBeCloseTo(c.lrs[i], 12);
+    });
+  });
+
+  test('OneCycleLR refuses a step past the cycle and optimizers without momentum', () => {
+    const p = [zeros([1], { requiresGrad: true })];
+    expect(() => new OneCycleLR(new Adadelta(p), { maxLr: 1, totalSteps: 3 })).toThrow('OneCycleLR: optimizer must support momentum or betas with cycleMomentum enabled');
+    const sched = new OneCycleLR(new SGD(p, { lr: 0.1, momentum: 0.9 }), { maxLr: 1, totalSteps: 3 });
+    [1, 2, 3].forEach(() => sched.step());
+    expect(() => sched.step()).toThrow('OneCycleLR: tried to step 4 times; the specified number of total steps is 3');
   });
 });
 

@@ -7,12 +7,14 @@ export interface SGDOptions {
   dampening: number;
   nesterov: boolean;
   weightDecay: number;
+  /** Maximize the objective instead of minimizing it (default false). */
+  maximize: boolean;
 }
 
 /** Stochastic gradient descent with momentum, torch.optim.SGD's update to the letter. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, options: Partial<SGDOptions> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...options });
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {

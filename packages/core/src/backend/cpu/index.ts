@@ -3,7 +3,7 @@ import { binary, clamp, powScalar, reluBackward, unary, where } from './elementw
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
-import { adadeltaStep, adamStep, sgdStep } from './optim';
+import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
 import { col2im, im2col } from './windows';
@@ -43,6 +43,8 @@ export const cpuKernels = {
   sgdStep,
   adamStep,
   adadeltaStep,
+  rmspropStep,
+  adagradStep,
 };
 
 export type { UnaryOp, BinaryOp } from './elementwise';

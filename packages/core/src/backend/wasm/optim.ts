@@ -6,7 +6,7 @@ export function optimKernels(arena: Arena): FastKernels {
   const kernels = arena.kernels;
   return {
     sgdStep: {
-      supports: (param, grad, momentumBuffer) => float32(param, grad, momentumBuffer),
+      supports: (param, grad, momentumBuffer, h) => !h.maximize && float32(param, grad, momentumBuffer),
       run(param, grad, momentumBuffer, h) {
         const n = param.length;
         const spans: Span[] = [[param, 0, n, 'inout'], [grad, 0, n, 'in']];
