@@ -17,4 +17,5 @@ export * as F from './functional';
 export * as init from './init';
 export * as optim from './optim';
 export * as data from './data';
+export * as utils from './utils';
 export { save, load, serialize, deserialize } from './serialization';

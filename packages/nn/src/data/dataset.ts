@@ -61,3 +61,30 @@ export class Subset<T> implements Dataset<T> {
     return this.dataset.get(this.indices[index]);
   }
 }
+
+/** Datasets one after another, as torch.utils.data.ConcatDataset. */
+export class ConcatDataset<T> implements Dataset<T> {
+  readonly datasets: readonly Dataset<T>[];
+  /** The running totals of the datasets' lengths. */
+  readonly cumulativeSizes: readonly number[];
+
+  constructor(datasets: Iterable<Dataset<T>>) {
+    this.datasets = [...datasets];
+    if (this.datasets.length === 0) throw new Error('ConcatDataset: datasets should not be an empty iterable');
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
+  }
+
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1];
+  }
+
+  get(index: number): T {
+    const i = index < 0 ? index + this.length : index;
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new Error(`ConcatDataset: index ${index} is out of range for ${this.length} samples`);
+    }
+    const which = this.cumulativeSizes.findIndex((end) => i < end);
+    return this.datasets[which].get(which === 0 ? i : i - this.cumulativeSizes[which - 1]);
+  }
+}

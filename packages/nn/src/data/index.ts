@@ -1,4 +1,4 @@
-export { TensorDataset, Subset } from './dataset';
+export { TensorDataset, Subset, ConcatDataset } from './dataset';
 export type { Dataset } from './dataset';
 export { DataLoader } from './dataLoader';
 export type { DataLoaderOptions } from './dataLoader';
