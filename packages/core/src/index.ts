@@ -31,7 +31,7 @@ export { softmax, logSoftmax } from './ops/softmax';
 export {
   reshape, view, flatten, squeeze, unsqueeze, transpose, t, permute, expand, narrow, select, slice, cat, stack,
 } from './ops/shape';
-export { gather, indexSelect } from './ops/indexing';
+export { gather, indexSelect, index } from './ops/indexing';
 export { unfold, fold } from './ops/unfold';
 export type { Size2, WindowOptions } from './ops/unfold';
 export { conv1d, conv2d, convTranspose2d } from './ops/conv';
@@ -43,7 +43,7 @@ export { embedding } from './ops/embedding';
 export type { PadMode, PadOptions } from './ops/pad';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d } from './ops/pool';
 export type { MaxPoolOptions, AvgPoolOptions, AdaptiveSize } from './ops/pool';
-export { clone } from './ops/convert';
+export { clone, checkDevice, isDType } from './ops/convert';
 export { nllLoss } from './ops/loss/nllLoss';
 export type { NLLLossOptions } from './ops/loss/nllLoss';
 export { crossEntropy } from './ops/loss/crossEntropy';

@@ -116,6 +116,20 @@ describeEachBackend('modules', () => {
   });
 
   describe('layers', () => {
+    test("to(dtype), double() and float() convert parameters and buffers; to('cpu') is a no-op; other devices are refused", () => {
+      const net = new Sequential(new Linear(3, 2), new ReLU());
+      expect(net.to('cpu')).toBe(net);
+      expect(() => net.to('cuda:0')).toThrow("Module.to: Wick computes on the CPU (in WebAssembly where available); there is no device 'cuda:0'");
+      const before = net.stateDict()['0.weight'].toArray();
+      net.double();
+      expect(net.parameters().map((p) => p.dtype)).toEqual(['float64', 'float64']);
+      expect(net.parameters().every((p) => p.requiresGrad)).toBe(true);
+      expect(net.stateDict()['0.weight'].float().toArray()).toEqual(before);
+      expect(net.forward(ones([1, 3], { dtype: 'float64' })).dtype).toBe('float64');
+      expect(net.float().parameters()[0].dtype).toBe('float32');
+      expect(() => net.to('int64')).toThrow('Module.to: only floating-point dtypes are supported, got int64');
+    });
+
     test('activation and loss modules are their functional forms', () => {
       const x = tensor([-2, -0.5, 0, 0.5, 2]);
       const t = tensor([0.1, 0.4, 0.5, 0.9, 0.2]);

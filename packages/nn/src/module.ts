@@ -1,4 +1,4 @@
-import { formatShape, noGrad, sameShape, Tensor, zeroGrad_ } from '@wick/core';
+import { checkDevice, formatShape, isDType, isFloatingPoint, noGrad, sameShape, Tensor, zeroGrad_, type DType } from '@wick/core';
 import { Parameter } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
@@ -133,6 +133,48 @@ export abstract class Module {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
+  }
+
+  // ---- dtype and device --------------------------------------------------------------------------
+
+  /**
+   * Converts floating-point parameters and buffers to a dtype, as torch's Module.to(dtype): each
+   * converted parameter is a new Parameter in its place (shared ones stay shared), so build the
+   * optimizer afterwards. A device: 'cpu' changes nothing, any other is refused.
+   */
+  to(target: DType | string): this {
+    if (!isDType(target)) {
+      checkDevice('Module.to', target);
+      return this;
+    }
+    if (!isFloatingPoint(target)) throw new Error(`Module.to: only floating-point dtypes are supported, got ${target}`);
+    const converted = new Map<Tensor, Tensor>();
+    const convert = (t: Tensor, make: (t: Tensor) => Tensor): Tensor => {
+      let c = converted.get(t);
+      if (c === undefined) {
+        c = t.dtype === target || !t.isFloatingPoint() ? t : make(t);
+        converted.set(t, c);
+      }
+      return c;
+    };
+    noGrad(() => {
+      for (const m of this.modules()) {
+        const { params, buffers } = m.members();
+        for (const [name, p] of params) m.define(name, convert(p, (t) => new Parameter(t.to(target), t.requiresGrad)));
+        for (const [name, b] of buffers) m.define(name, convert(b, (t) => t.to(target)));
+      }
+    });
+    return this;
+  }
+
+  /** Converts floating-point parameters and buffers to float64 (torch's double()). */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /** Converts floating-point parameters and buffers to float32 (torch's float()). */
+  float(): this {
+    return this.to('float32');
   }
 
   // ---- modes and gradients ------------------------------------------------------------------------

@@ -51,10 +51,31 @@ export function toDtype(x: Tensor, dtype: DType): Tensor {
   return dtype === x.dtype ? x : ToDtype.apply(x, dtype);
 }
 
+const DTYPES: readonly string[] = ['float32', 'float64', 'int64', 'bool'];
+
+/**
+ * Refuses any device but the CPU, on which Wick computes (in WebAssembly where available):
+ * 'cpu' (and 'cpu:0') is accepted, so code written for torch's `.to(device)` runs unchanged.
+ */
+export function checkDevice(op: string, device: string): void {
+  if (device !== 'cpu' && device !== 'cpu:0') {
+    throw new Error(`${op}: Wick computes on the CPU (in WebAssembly where available); there is no device '${device}'. Use 'cpu' or drop the call`);
+  }
+}
+
+/** Whether `target` names a dtype (else it is a device). */
+export function isDType(target: string): target is DType {
+  return DTYPES.includes(target);
+}
+
 declare module '../tensor/tensor' {
   interface Tensor {
-    /** This tensor converted to dtype (itself when already of it). */
-    to(dtype: DType): Tensor;
+    /** This tensor converted to dtype (itself when already of it); a device: 'cpu' is this tensor, any other is refused. */
+    to(target: DType | string): Tensor;
+    /** This tensor viewed with other's shape (torch's view_as). */
+    viewAs(other: Tensor): Tensor;
+    /** This tensor converted to other's dtype (torch's type_as). */
+    typeAs(other: Tensor): Tensor;
     /** to('float32'). */
     float(): Tensor;
     /** to('float64'). */
@@ -71,8 +92,16 @@ declare module '../tensor/tensor' {
 }
 
 defineMethods({
-  to(dtype) {
-    return toDtype(this, dtype);
+  to(target) {
+    if (isDType(target)) return toDtype(this, target);
+    checkDevice('to', target);
+    return this;
+  },
+  viewAs(other) {
+    return this.view(other.shape);
+  },
+  typeAs(other) {
+    return toDtype(this, other.dtype);
   },
   float() {
     return toDtype(this, 'float32');

@@ -1,7 +1,8 @@
 import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
-import { formatShape, normalizeDim } from '../shape';
+import { broadcastShapes, formatShape, normalizeDim } from '../shape';
+import { tensor } from '../tensor/creation';
 import { Tensor, defineMethods } from '../tensor/tensor';
 import { around, empty } from './util';
 
@@ -92,12 +93,47 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return IndexSelect.apply(x, d, index);
 }
 
+/**
+ * Advanced indexing by int64 index tensors for the leading dims, as torch's `x[i, j]` with
+ * tensors i and j: the indices broadcast together, and the result has their shape followed by
+ * x's remaining dims (`x.index([arange(n), y])` picks x[k, y[k]] for each k, as `x[range(n), y]`).
+ * Negative indices count from the end. Differentiable in x.
+ */
+export function index(x: Tensor, indices: readonly Tensor[]): Tensor {
+  if (indices.length === 0 || indices.length > x.ndim) {
+    throw new Error(`index: expected 1 to ${x.ndim} index tensors for a tensor of shape ${formatShape(x.shape)}, got ${indices.length}`);
+  }
+  indices.forEach((t, d) => {
+    if (t.dtype !== 'int64') throw new Error(`index: index tensor ${d} must be int64, got ${t.dtype}`);
+  });
+  const shape = broadcastShapes('index', ...indices.map((t) => t.shape));
+  const dims = x.shape.slice(0, indices.length);
+  const count = shape.reduce((a, b) => a * b, 1);
+  // The flat position of each indexed element among the leading dims, row-major.
+  const flat = new Float64Array(count);
+  indices.forEach((t, d) => {
+    const values = t.expand(shape).contiguous().dataSync();
+    const stride = dims.slice(d + 1).reduce((a, b) => a * b, 1);
+    for (let k = 0; k < count; k++) {
+      let v = values[k];
+      if (v < -dims[d] || v >= dims[d]) throw new Error(`index: index ${v} is out of bounds for dim ${d} with size ${dims[d]}`);
+      if (v < 0) v += dims[d];
+      flat[k] += v * stride;
+    }
+  });
+  const rest = x.shape.slice(indices.length);
+  const rows = x.reshape([dims.reduce((a, b) => a * b, 1), ...rest]);
+  return indexSelect(rows, 0, tensor(flat, { dtype: 'int64' })).reshape([...shape, ...rest]);
+}
+
 declare module '../tensor/tensor' {
   interface Tensor {
     /** out[i][j] = this[index[i][j]][j] along dim (torch.gather). */
     gather(dim: number, index: Tensor): Tensor;
     /** The entries of index along dim (torch.index_select). */
     indexSelect(dim: number, index: Tensor): Tensor;
+    /** Advanced indexing by int64 tensors for the leading dims, as torch's `x[i, j]` (see index()). */
+    index(...indices: Tensor[]): Tensor;
   }
 }
 
@@ -105,7 +141,10 @@ defineMethods({
   gather(dim, index) {
     return gather(this, dim, index);
   },
-  indexSelect(dim, index) {
-    return indexSelect(this, dim, index);
+  indexSelect(dim, idx) {
+    return indexSelect(this, dim, idx);
+  },
+  index(...indices) {
+    return index(this, indices);
   },
 });

@@ -67,11 +67,33 @@ export function full(shape: readonly number[], value: number | boolean, options:
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }
 
-export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+/**
+ * A size as torch's creation functions take it, then the options: `zeros(2, 3)`, `zeros([2, 3])`,
+ * `zeros(2, 3, { dtype })` or `zeros([2, 3], { dtype })`.
+ */
+export type SizeArgs<O> = [shape: readonly number[], options?: O] | number[] | [...sizes: number[], options: O];
+
+/** The shape and options of SizeArgs. */
+function sizeArgs<O extends object>(op: string, args: SizeArgs<O>): [readonly number[], O] {
+  if (Array.isArray(args[0])) return [args[0] as readonly number[], (args[1] ?? {}) as O];
+  const last = args[args.length - 1];
+  const hasOptions = typeof last === 'object' && last !== null;
+  const sizes = (hasOptions ? args.slice(0, -1) : args) as unknown[];
+  if (!sizes.every((s) => typeof s === 'number')) {
+    throw new Error(`${op}: expected sizes as numbers or one array of numbers, then options, got (${sizes.map((s) => JSON.stringify(s)).join(', ')})`);
+  }
+  return [sizes as number[], (hasOptions ? last : {}) as O];
+}
+
+/** Zeros of the given size (torch.zeros): `zeros(2, 3)` or `zeros([2, 3], { dtype })`. */
+export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, options] = sizeArgs('zeros', args);
   return full(shape, 0, options);
 }
 
-export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+/** Ones of the given size (torch.ones). */
+export function ones(...args: SizeArgs<TensorOptions>): Tensor {
+  const [shape, options] = sizeArgs('ones', args);
   return full(shape, 1, options);
 }
 
@@ -110,13 +132,15 @@ function randomTensor(op: string, shape: readonly number[], options: RandomOptio
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }
 
-/** Uniform on [0, 1), drawn as torch.rand draws it (the same seed gives torch's values). */
-export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+/** Uniform on [0, 1), drawn as torch.rand draws it (the same seed gives torch's values): `rand(2, 3)` or `rand([2, 3], options)`. */
+export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options] = sizeArgs('rand', args);
   return randomTensor('rand', shape, options, (data, dtype, g) => fillUniform(data, dtype, 0, 1, g));
 }
 
-/** Standard normal, drawn as torch.randn draws it. */
-export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+/** Standard normal, drawn as torch.randn draws it: `randn(784, 10)` or `randn([784, 10], options)`. */
+export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options] = sizeArgs('randn', args);
   return randomTensor('randn', shape, options, (data, dtype, g) => fillNormal(data, dtype, 0, 1, g));
 }
 
