@@ -34,6 +34,7 @@ def max_pool1d(x, **kw): return F.max_pool1d(x, **kw)
 def avg_pool1d(x, **kw): return F.avg_pool1d(x, **kw)
 def adaptive_avg_pool2d(x, **kw): return F.adaptive_avg_pool2d(x, **kw)
 def adaptive_avg_pool1d(x, **kw): return F.adaptive_avg_pool1d(x, **kw)
+def adaptive_max_pool2d(x, **kw): return F.adaptive_max_pool2d(x, **kw)
 
 
 add('unfold stride, padding, dilation', unfold, [r(2, 3, 5, 6)], {'kernel_size': [2, 3], 'stride': [1, 2], 'padding': 1, 'dilation': [2, 1]})
@@ -87,4 +88,6 @@ add('adaptive_avg_pool2d 1 (unbatched)', adaptive_avg_pool2d, [r(4, 5, 6)], {'ou
 add('adaptive_avg_pool1d', adaptive_avg_pool1d, [r(2, 3, 10)], {'output_size': 4})
 add('adaptive_avg_pool2d float64', adaptive_avg_pool2d, [r(1, 2, 9, 7, dtype=torch.float64)], {'output_size': [2, 3]})
 
+add('adaptive_max_pool2d overlapping windows', adaptive_max_pool2d, [r(2, 3, 10, 9)], {'output_size': [4, 5]})
+add('adaptive_max_pool2d (None, 2), unbatched', adaptive_max_pool2d, [r(2, 7, 5)], {'output_size': [None, 2]})
 write(os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'core', 'golden', 'conv.json'), cases)

@@ -41,7 +41,7 @@ export { batchNorm, layerNorm, groupNorm } from './ops/normalization';
 export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from './ops/normalization';
 export { embedding } from './ops/embedding';
 export type { PadMode, PadOptions } from './ops/pad';
-export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d } from './ops/pool';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool';
 export type { MaxPoolOptions, AvgPoolOptions, AdaptiveSize } from './ops/pool';
 export { clone, checkDevice, isDType } from './ops/convert';
 export { nllLoss } from './ops/loss/nllLoss';

@@ -10,7 +10,7 @@ export * from './modules/embedding';
 export * from './modules/conv';
 export * from './modules/pooling';
 export { Flatten, Unflatten } from './modules/flatten';
-export { Sequential, ModuleList } from './modules/container';
+export { Sequential, ModuleList, ModuleDict } from './modules/container';
 export type { TensorModule } from './modules/container';
 export * from './modules/loss';
 export * as F from './functional';

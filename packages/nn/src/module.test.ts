@@ -1,7 +1,7 @@
 import { Tensor, manualSeed, noGrad, ones, tensor, zeros } from '@wick/core';
 import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, ELU, Flatten, GELU, Hardtanh, HuberLoss, KLDivLoss, L1Loss, LeakyReLU, Linear, LogSigmoid,
-  LogSoftmax, MSELoss, Module, ModuleList, Parameter, ReLU, Sequential, SiLU, SmoothL1Loss, Softmax, Softplus, F,
+  LogSoftmax, MSELoss, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, SiLU, SmoothL1Loss, Softmax, Softplus, F,
 } from './index';
 import { describeEachBackend } from '@wick/test-harness';
 
@@ -116,6 +116,16 @@ describeEachBackend('modules', () => {
   });
 
   describe('layers', () => {
+    test('ModuleDict holds modules by name, with torch state-dict keys', () => {
+      const heads = new ModuleDict<Module>({ cls: new Linear(2, 3), box: new Linear(2, 4) });
+      heads.set('extra', new ReLU());
+      expect(heads.keys()).toEqual(['cls', 'box', 'extra']);
+      expect(Object.keys(heads.stateDict())).toEqual(['cls.weight', 'cls.bias', 'box.weight', 'box.bias']);
+      expect(heads.get('box')).toBeInstanceOf(Linear);
+      expect(heads.has('nope')).toBe(false);
+      expect(() => heads.get('nope')).toThrow("ModuleDict: no module named 'nope' (has: cls, box, extra)");
+    });
+
     test("to(dtype), double() and float() convert parameters and buffers; to('cpu') is a no-op; other devices are refused", () => {
       const net = new Sequential(new Linear(3, 2), new ReLU());
       expect(net.to('cpu')).toBe(net);

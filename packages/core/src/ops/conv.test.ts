@@ -1,7 +1,7 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/conv.json';
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, testing,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, testing,
   unfold, zeros, type PadMode, type Size2, type Tensor,
 } from '../index';
 
@@ -29,6 +29,7 @@ const FNS: Record<string, (x: Tensor[], kw: Kw) => Tensor> = {
   avg_pool1d: ([x], kw) => avgPool1d(x, kw.kernel_size as number, { stride: opt(kw.stride), padding: opt(kw.padding), countIncludePad: opt(kw.count_include_pad) }),
   adaptive_avg_pool2d: ([x], kw) => adaptiveAvgPool2d(x, kw.output_size as [number | null, number | null]),
   adaptive_avg_pool1d: ([x], kw) => adaptiveAvgPool1d(x, kw.output_size as number),
+  adaptive_max_pool2d: ([x], kw) => adaptiveMaxPool2d(x, kw.output_size as [number | null, number | null]),
 };
 
 const cases = golden.cases as ConvCase[];

@@ -148,15 +148,29 @@ export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOpti
 /** Output sizes of an adaptive pooling: a size per dim, or null to keep the input's. */
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
-/** The mean over torch's adaptive windows [floor(i * size / out), ceil((i + 1) * size / out)) along one dim. */
-function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
+/** A reduction over torch's adaptive windows [floor(i * size / out), ceil((i + 1) * size / out)) along one dim. */
+function adaptiveReduce(x: Tensor, dim: number, out: number, reduce: (window: Tensor, dim: number) => Tensor): Tensor {
   const size = x.shape[dim];
   const slices = Array.from({ length: out }, (_, i) => {
     const start = Math.floor((i * size) / out);
     const end = Math.ceil(((i + 1) * size) / out);
-    return x.narrow(dim, start, end - start).mean(dim);
+    return reduce(x.narrow(dim, start, end - start), dim);
   });
   return stack(slices, dim);
+}
+
+/** The output sizes of an adaptive 2-D pooling, null keeping the input's, checked. */
+function adaptiveSizes(op: string, input: Tensor, outputSize: AdaptiveSize): [number, number] {
+  requireFloat(op, input);
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new Error(`${op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape ${formatShape(input.shape)}`);
+  }
+  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  const sizes: [number, number] = [oh ?? input.shape[input.ndim - 2], ow ?? input.shape[input.ndim - 1]];
+  if (!sizes.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new Error(`${op}: outputSize must be positive integers (or null), got ${JSON.stringify(outputSize)}`);
+  }
+  return sizes;
 }
 
 /**
@@ -165,17 +179,20 @@ function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
  * mean over its rows of the mean over its columns, so it is computed one dim at a time.
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  requireFloat('adaptiveAvgPool2d', input);
-  if (input.ndim !== 3 && input.ndim !== 4) {
-    throw new Error(`adaptiveAvgPool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape ${formatShape(input.shape)}`);
-  }
-  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  const [hDim, wDim] = [input.ndim - 2, input.ndim - 1];
-  const sizes = [oh ?? input.shape[hDim], ow ?? input.shape[wDim]];
-  if (!sizes.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers (or null), got ${JSON.stringify(outputSize)}`);
-  }
-  return adaptiveMean(adaptiveMean(input, hDim, sizes[0]), wDim, sizes[1]);
+  const [oh, ow] = adaptiveSizes('adaptiveAvgPool2d', input, outputSize);
+  const mean = (t: Tensor, d: number) => t.mean(d);
+  return adaptiveReduce(adaptiveReduce(input, input.ndim - 2, oh, mean), input.ndim - 1, ow, mean);
+}
+
+/**
+ * 2-D adaptive max pooling (torch.nn.functional.adaptive_max_pool2d): the maximum of each
+ * adaptive window, taken over its columns, then over those rows' maxima, so that on ties the
+ * first maximum in row-major order wins (and gets the gradient), as torch's.
+ */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  const [oh, ow] = adaptiveSizes('adaptiveMaxPool2d', input, outputSize);
+  const max = (t: Tensor, d: number) => t.max(d).values;
+  return adaptiveReduce(adaptiveReduce(input, input.ndim - 1, ow, max), input.ndim - 2, oh, max);
 }
 
 /** One-number options of the 1-D poolings. */

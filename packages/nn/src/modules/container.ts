@@ -62,3 +62,50 @@ export class ModuleList<M extends Module = Module> extends Module {
     throw new Error('ModuleList is a container and has no forward(); iterate over it in your own forward');
   }
 }
+
+/** Holds submodules by name, in insertion order, as torch.nn.ModuleDict; it has no forward of its own. */
+export class ModuleDict<M extends Module = Module> extends Module {
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
+    super();
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules as Record<string, M>);
+    for (const [name, m] of entries) this.set(name, m);
+  }
+
+  get size(): number {
+    return this.children().length;
+  }
+
+  /** Adds or replaces the module under `name` (torch's d[name] = module). */
+  set(name: string, module: M): this {
+    if (!(module instanceof Module)) throw new Error(`ModuleDict: '${name}' must be a Module, got ${typeof module}`);
+    this.registerModule(name, module);
+    return this;
+  }
+
+  /** The module under `name`, or an error listing the names held. */
+  get(name: string): M {
+    const found = this.namedChildren().find(([n]) => n === name);
+    if (found === undefined) throw new Error(`ModuleDict: no module named '${name}' (has: ${this.keys().join(', ')})`);
+    return found[1] as M;
+  }
+
+  has(name: string): boolean {
+    return this.namedChildren().some(([n]) => n === name);
+  }
+
+  keys(): string[] {
+    return this.namedChildren().map(([n]) => n);
+  }
+
+  values(): M[] {
+    return this.children() as M[];
+  }
+
+  entries(): [string, M][] {
+    return this.namedChildren() as [string, M][];
+  }
+
+  forward(): never {
+    throw new Error('ModuleDict is a container and has no forward(); look modules up in your own forward');
+  }
+}

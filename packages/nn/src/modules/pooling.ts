@@ -1,5 +1,5 @@
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
   type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type Size2, type Tensor,
 } from '@wick/core';
 import { Module } from '../module';
@@ -111,5 +111,20 @@ export class AdaptiveAvgPool1d extends Module {
 
   extraRepr(): string {
     return `outputSize=${this.outputSize}`;
+  }
+}
+
+/** 2-D adaptive max pooling to a fixed output size, as torch.nn.AdaptiveMaxPool2d. */
+export class AdaptiveMaxPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return adaptiveMaxPool2d(input, this.outputSize);
+  }
+
+  extraRepr(): string {
+    return `outputSize=${show(this.outputSize)}`;
   }
 }
