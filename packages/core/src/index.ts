@@ -68,3 +68,4 @@ export type {
 } from './backend';
 
 export * as testing from './testing';
+export { checkOptions } from './options';

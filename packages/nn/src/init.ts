@@ -1,4 +1,4 @@
-import { formatShape, noGrad, type Generator, type Tensor } from '@wick/core';
+import { checkOptions, formatShape, noGrad, type Generator, type Tensor } from '@wick/core';
 
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
 export type FanMode = 'fanIn' | 'fanOut';
@@ -63,6 +63,7 @@ export interface KaimingOptions {
 
 /** U(-bound, bound) with bound = sqrt(3) * gain / sqrt(fan), as torch.nn.init.kaiming_uniform_. */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('kaimingUniform_', options, ['a', 'mode', 'nonlinearity', 'generator']);
   const { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator } = options;
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const std = calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut);
@@ -72,6 +73,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
 
 /** N(0, std^2) with std = gain / sqrt(fan), as torch.nn.init.kaiming_normal_. */
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('kaimingNormal_', options, ['a', 'mode', 'nonlinearity', 'generator']);
   const { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator } = options;
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut), generator);

@@ -1,4 +1,4 @@
-import { checkDevice, formatShape, isDType, isFloatingPoint, noGrad, sameShape, Tensor, zeroGrad_, type DType } from '@wick/core';
+import { checkDevice, checkOptions, formatShape, isDType, isFloatingPoint, noGrad, sameShape, Tensor, zeroGrad_, type DType } from '@wick/core';
 import { Parameter } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
@@ -212,6 +212,7 @@ export abstract class Module {
    * (shapes always; missing and unexpected keys when strict), so a failed load changes nothing.
    */
   loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in state));

@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { formatShape, sameShape } from '../shape';
 import { onesLike } from '../tensor/creation';
 import { defineMethods, type Tensor } from '../tensor/tensor';
@@ -21,6 +22,7 @@ declare module '../tensor/tensor' {
 
 defineMethods({
   backward(gradient, options = {}) {
+    checkOptions('backward', options, ['retainGraph']);
     if (!this.requiresGrad) {
       throw new Error('backward: the tensor does not require grad and has no gradFn');
     }

@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { formatShape } from '../shape';
 import { Tensor } from '../tensor/tensor';
 import { zeros } from '../tensor/creation';
@@ -53,6 +54,7 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
+  checkOptions('gradcheck', options, ['eps', 'atol', 'rtol']);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   const checked = inputs.flatMap((t, i) => (t.requiresGrad ? [i] : []));
   if (checked.length === 0) throw new Error('gradcheck: no input requires grad');

@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { defineMethods, type Tensor } from '../tensor/tensor';
@@ -57,6 +58,7 @@ class Gelu extends Function {
 
 /** Gaussian error linear unit, x Phi(x) (torch.nn.functional.gelu); `approximate: 'tanh'` uses the tanh form. */
 export function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
+  checkOptions('gelu', options, ['approximate']);
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
@@ -140,6 +142,7 @@ export interface SoftplusOptions {
  * into a NaN gradient.
  */
 export function softplus(input: Tensor, options: SoftplusOptions = {}): Tensor {
+  checkOptions('softplus', options, ['beta', 'threshold']);
   requireFloat('softplus', input);
   const { beta = 1, threshold = 20 } = options;
   const scaled = input.mul(beta);

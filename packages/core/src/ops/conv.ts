@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { formatShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
@@ -67,6 +68,7 @@ function samePadding(x: Tensor, kernel: [number, number], dilation: [number, num
  * the weights as a matrix, one product per group.
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   requireFloat('conv2d', input, weight);
   const [x0, unbatched] = batchOf('conv2d', input, 2);
   if (weight.ndim !== 4) throw new Error(`conv2d: expected a 4-D weight (out, in / groups, kh, kw), got shape ${formatShape(weight.shape)}`);
@@ -111,6 +113,7 @@ const one = (v: Size1): number => (typeof v === 'number' ? v : v[0]);
 
 /** 1-D convolution of a (N, C, L) input with (O, C / groups, k) weights (torch.nn.functional.conv1d), as conv2d over a height of 1. */
 export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+  checkOptions('conv1d', options, ['stride', 'padding', 'dilation', 'groups']);
   const [x, unbatched] = batchOf('conv1d', input, 1);
   if (weight.ndim !== 3) throw new Error(`conv1d: expected a 3-D weight (out, in / groups, k), got shape ${formatShape(weight.shape)}`);
   const { stride = 1, dilation = 1, groups = 1, padding = 0 } = options;
@@ -129,6 +132,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * times the input, folded into the output image. Weights are (C_in, C_out / groups, kh, kw).
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+  checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
   requireFloat('convTranspose2d', input, weight);
   const [x, unbatched] = batchOf('convTranspose2d', input, 2);
   if (weight.ndim !== 4) throw new Error(`convTranspose2d: expected a 4-D weight (in, out / groups, kh, kw), got shape ${formatShape(weight.shape)}`);

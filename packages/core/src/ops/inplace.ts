@@ -1,5 +1,6 @@
 import { kernels } from '../backend';
 import { isGradEnabled, noGrad } from '../autograd/gradMode';
+import { checkOptions } from '../options';
 import { allocate, checkValue, isFloatingPoint, promoteTypes, type DType, type Storage } from '../dtype';
 import { contiguousStrides, formatShape, sameShape } from '../shape';
 import { fillBernoulli, fillNormal, fillUniform } from '../tensor/distributions';
@@ -132,6 +133,7 @@ defineMethods({
     return fill(this, 0);
   },
   uniform_(from = 0, to = 1, options = {}) {
+    checkOptions('uniform_', options, ['generator']);
     requireFloating('uniform_', this);
     if (!(from <= to) || !Number.isFinite(to - from)) {
       throw new Error(`uniform_: expects a finite [from, to) range with from <= to, got from=${from}, to=${to}`);
@@ -139,6 +141,7 @@ defineMethods({
     return fillRandom(this, 'uniform_', (data, dtype) => fillUniform(data, dtype, from, to, options.generator ?? defaultGenerator));
   },
   normal_(mean = 0, std = 1, options = {}) {
+    checkOptions('normal_', options, ['generator']);
     requireFloating('normal_', this);
     if (!(std >= 0) || !Number.isFinite(mean) || !Number.isFinite(std)) {
       throw new Error(`normal_: expects a finite mean and std >= 0, got mean=${mean}, std=${std}`);
@@ -148,6 +151,7 @@ defineMethods({
     );
   },
   bernoulli_(p = 0.5, options = {}) {
+    checkOptions('bernoulli_', options, ['generator']);
     if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_: expects 0 <= p <= 1, got ${p}`);
     return fillRandom(this, 'bernoulli_', (data) => fillBernoulli(data, p, options.generator ?? defaultGenerator));
   },

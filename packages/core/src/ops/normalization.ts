@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { noGrad } from '../autograd/gradMode';
 import { formatShape, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
@@ -45,6 +46,7 @@ function checkChannelTensor(op: string, name: string, t: Tensor | null | undefin
  * with the running statistics; then scaled and shifted per channel.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  checkOptions('batchNorm', options, ['weight', 'bias', 'training', 'momentum', 'eps']);
   requireFloat('batchNorm', input);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   const [channels, dims] = channelDims('batchNorm', input);
@@ -91,6 +93,7 @@ export interface LayerNormOptions {
  * dims, normalizedShape, with their mean and biased variance, then scaled and shifted elementwise.
  */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+  checkOptions('layerNorm', options, ['weight', 'bias', 'eps']);
   requireFloat('layerNorm', input);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const { weight = null, bias = null, eps = 1e-5 } = options;
@@ -126,6 +129,7 @@ export interface GroupNormOptions {
  * numGroups groups, each normalized over its channels and positions, then scaled and shifted per channel.
  */
 export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+  checkOptions('groupNorm', options, ['weight', 'bias', 'eps']);
   requireFloat('groupNorm', input);
   const [channels] = channelDims('groupNorm', input);
   const { weight = null, bias = null, eps = 1e-5 } = options;

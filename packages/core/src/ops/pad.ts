@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { formatShape } from '../shape';
 import { full, tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
@@ -47,6 +48,7 @@ function padDim(x: Tensor, dim: number, before: number, after: number, mode: Pad
  * starting from the last dim, [left, right, top, bottom, ...]. Differentiable in the input.
  */
 export function pad(input: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
+  checkOptions('pad', options, ['mode', 'value']);
   const { mode = 'constant', value = 0 } = options;
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) {
     throw new Error(`pad: unknown mode '${String(mode)}' (expected 'constant', 'reflect', 'replicate' or 'circular')`);

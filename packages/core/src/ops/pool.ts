@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { formatShape } from '../shape';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
@@ -107,6 +108,7 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPoolOpt
 /** With returnIndices, also each maximum's flat index into its channel's H * W input. */
 export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const [x, h, w] = geometry('maxPool2d', input, kernelSize, options);
   const [n, c] = x.shape;
   const [values, positions] = windows(x, h, w, -Infinity).max(2);
@@ -122,6 +124,7 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOpti
  * the padding counted or not (countIncludePad), or by divisorOverride.
  */
 export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOptions = {}): Tensor {
+  checkOptions('avgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const [x, h, w] = geometry('avgPool2d', input, kernelSize, options);
   const { countIncludePad = true, divisorOverride = null } = options;
   if (divisorOverride !== null && (!Number.isFinite(divisorOverride) || divisorOverride === 0)) {
@@ -211,6 +214,7 @@ export function maxPool1d(
   kernelSize: Size1,
   options: { stride?: Size1 | null; padding?: Size1; dilation?: Size1; ceilMode?: boolean } = {},
 ): Tensor {
+  checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   const { stride, padding = 0, dilation = 1, ceilMode = false } = options;
   return as1d('maxPool1d', input, (x) =>
     maxPool2d(x, [1, one(kernelSize)], {
@@ -225,6 +229,7 @@ export function avgPool1d(
   kernelSize: Size1,
   options: { stride?: Size1 | null; padding?: Size1; ceilMode?: boolean; countIncludePad?: boolean } = {},
 ): Tensor {
+  checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   const { stride, padding = 0, ceilMode = false, countIncludePad = true } = options;
   return as1d('avgPool1d', input, (x) =>
     avgPool2d(x, [1, one(kernelSize)], { stride: [1, one(stride ?? kernelSize)], padding: [0, one(padding)], ceilMode, countIncludePad }),

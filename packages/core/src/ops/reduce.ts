@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { kernels, type ReduceOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -177,6 +178,7 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 }
 
 export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+  checkOptions('var', options, ['correction', 'keepdim']);
   requireFloat('var', x);
   const { correction = 1, keepdim = false } = options;
   const r = plan('var', x, dim, keepdim);
@@ -186,6 +188,7 @@ export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {})
 }
 
 export function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+  checkOptions('std', options, ['correction', 'keepdim']);
   return variance(x, dim, options).sqrt();
 }
 

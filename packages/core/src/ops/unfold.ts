@@ -1,3 +1,4 @@
+import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { kernels, type WindowGeometry } from '../backend';
@@ -89,6 +90,7 @@ function batched(op: string, x: Tensor): Tensor {
  * input gives (N, C * kh * kw, L), L the number of windows, each column one window's values.
  */
 export function unfold(input: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor {
+  checkOptions('unfold', options, ['dilation', 'padding', 'stride']);
   requireFloat('unfold', input);
   const x = batched('unfold', input);
   const out = Unfold.apply(x, windowGeometry('unfold', x.shape, kernelSize, options));
@@ -100,6 +102,7 @@ export function unfold(input: Tensor, kernelSize: Size2, options: WindowOptions 
  * (col2im): (N, C * kh * kw, L) columns into a (N, C, outputSize) image.
  */
 export function fold(input: Tensor, outputSize: Size2, kernelSize: Size2, options: WindowOptions = {}): Tensor {
+  checkOptions('fold', options, ['dilation', 'padding', 'stride']);
   requireFloat('fold', input);
   const cols = input.ndim === 2 ? input.unsqueeze(0) : input;
   if (cols.ndim !== 3) throw new Error(`fold: expected a 2-D or 3-D input of columns, got shape ${formatShape(input.shape)}`);

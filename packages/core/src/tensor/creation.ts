@@ -1,6 +1,7 @@
 import { allocate, checkValue, isFloatingPoint, type DType, type Storage } from '../dtype';
 import { checkShape, formatShape, numelOf } from '../shape';
 import { convertTypedArray, flattenNested, inferShape, isTypedArray, typedArrayDType, type TensorData } from './data';
+import { checkOptions } from '../options';
 import { bernoulliOf, fillNormal, fillRandint, fillRandperm, fillUniform } from './distributions';
 import { defaultGenerator, type Generator } from './random';
 import { Tensor } from './tensor';
@@ -30,6 +31,7 @@ function finish(t: Tensor, options: TensorOptions): Tensor {
  * tell 1 from 1.0); ask for `dtype: 'int64'` for class indices. Booleans default to bool.
  */
 export function tensor(data: TensorData, options: TensorDataOptions = {}): Tensor {
+  checkOptions('tensor', options, ['dtype', 'requiresGrad', 'shape']);
   let shape: readonly number[];
   let dtype: DType;
   let storage;
@@ -58,6 +60,7 @@ export function tensor(data: TensorData, options: TensorDataOptions = {}): Tenso
 }
 
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  checkOptions('full', options, ['dtype', 'requiresGrad']);
   checkShape('full', shape);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -74,26 +77,30 @@ export function full(shape: readonly number[], value: number | boolean, options:
 export type SizeArgs<O> = [shape: readonly number[], options?: O] | number[] | [...sizes: number[], options: O];
 
 /** The shape and options of SizeArgs. */
-function sizeArgs<O extends object>(op: string, args: SizeArgs<O>): [readonly number[], O] {
-  if (Array.isArray(args[0])) return [args[0] as readonly number[], (args[1] ?? {}) as O];
+function sizeArgs<O extends object>(op: string, args: SizeArgs<O>, known: readonly (keyof O & string)[]): [readonly number[], O] {
+  if (Array.isArray(args[0])) {
+    checkOptions(op, args[1] as O | undefined, known);
+    return [args[0] as readonly number[], (args[1] ?? {}) as O];
+  }
   const last = args[args.length - 1];
   const hasOptions = typeof last === 'object' && last !== null;
   const sizes = (hasOptions ? args.slice(0, -1) : args) as unknown[];
   if (!sizes.every((s) => typeof s === 'number')) {
     throw new Error(`${op}: expected sizes as numbers or one array of numbers, then options, got (${sizes.map((s) => JSON.stringify(s)).join(', ')})`);
   }
+  if (hasOptions) checkOptions(op, last as O, known);
   return [sizes as number[], (hasOptions ? last : {}) as O];
 }
 
 /** Zeros of the given size (torch.zeros): `zeros(2, 3)` or `zeros([2, 3], { dtype })`. */
 export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
-  const [shape, options] = sizeArgs('zeros', args);
+  const [shape, options] = sizeArgs('zeros', args, ['dtype', 'requiresGrad']);
   return full(shape, 0, options);
 }
 
 /** Ones of the given size (torch.ones). */
 export function ones(...args: SizeArgs<TensorOptions>): Tensor {
-  const [shape, options] = sizeArgs('ones', args);
+  const [shape, options] = sizeArgs('ones', args, ['dtype', 'requiresGrad']);
   return full(shape, 1, options);
 }
 
@@ -102,6 +109,7 @@ export function ones(...args: SizeArgs<TensorOptions>): Tensor {
  * As in torch, all-integer arguments give int64, otherwise float32.
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  checkOptions('arange', options, ['dtype', 'requiresGrad']);
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0 || !Number.isFinite(step) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
     throw new Error(`arange: invalid range start=${lo}, end=${hi}, step=${step}`);
@@ -117,6 +125,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 }
 
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
+  checkOptions('eye', options, ['dtype', 'requiresGrad']);
   const t = zeros([n, m], { dtype: options.dtype });
   const data = t.storage.data;
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
@@ -134,18 +143,19 @@ function randomTensor(op: string, shape: readonly number[], options: RandomOptio
 
 /** Uniform on [0, 1), drawn as torch.rand draws it (the same seed gives torch's values): `rand(2, 3)` or `rand([2, 3], options)`. */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
-  const [shape, options] = sizeArgs('rand', args);
+  const [shape, options] = sizeArgs('rand', args, ['dtype', 'requiresGrad', 'generator']);
   return randomTensor('rand', shape, options, (data, dtype, g) => fillUniform(data, dtype, 0, 1, g));
 }
 
 /** Standard normal, drawn as torch.randn draws it: `randn(784, 10)` or `randn([784, 10], options)`. */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
-  const [shape, options] = sizeArgs('randn', args);
+  const [shape, options] = sizeArgs('randn', args, ['dtype', 'requiresGrad', 'generator']);
   return randomTensor('randn', shape, options, (data, dtype, g) => fillNormal(data, dtype, 0, 1, g));
 }
 
 /** Integers uniform in [low, high), int64 unless asked otherwise, drawn as torch.randint draws them. */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkOptions('randint', options, ['dtype', 'requiresGrad', 'generator']);
   checkShape('randint', shape);
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
@@ -158,6 +168,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 (int64), as torch.randperm draws it. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkOptions('randperm', options, ['dtype', 'requiresGrad', 'generator']);
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
   const dtype = options.dtype ?? 'int64';
   const data = allocate(dtype, n);
@@ -170,6 +181,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
  * draws it (one 32-bit draw per element). Probabilities must lie in [0, 1].
  */
 export function bernoulli(probs: Tensor, options: { generator?: Generator } = {}): Tensor {
+  checkOptions('bernoulli', options, ['generator']);
   if (!isFloatingPoint(probs.dtype)) throw new Error(`bernoulli: expected floating-point probabilities, got ${probs.dtype}`);
   const p = probs.dataSync();
   for (let i = 0; i < p.length; i++) {

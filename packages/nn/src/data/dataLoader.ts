@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, randint, randperm, stack, tensor, type Tensor } from '@wick/core';
+import { Generator, checkOptions, defaultGenerator, randint, randperm, stack, tensor, type Tensor } from '@wick/core';
 import { TensorDataset, type Dataset } from './dataset';
 
 export interface DataLoaderOptions {
@@ -37,6 +37,7 @@ export class DataLoader<T extends readonly Tensor[]> implements Iterable<T> {
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions = {},
   ) {
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'generator']);
     const { batchSize = 1, shuffle = false, dropLast = false } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

@@ -1,4 +1,4 @@
-import { randperm, type Generator } from '@wick/core';
+import { checkOptions, randperm, type Generator } from '@wick/core';
 import { Subset, type Dataset } from './dataset';
 
 /**
@@ -28,6 +28,7 @@ function splitLengths(total: number, lengths: readonly number[]): number[] {
  * default generator), cut in order, so the same seed gives torch's subsets.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator } = {}): Subset<T>[] {
+  checkOptions('randomSplit', options, ['generator']);
   const counts = splitLengths(dataset.length, lengths);
   const order = Array.from(randperm(dataset.length, { generator: options.generator }).dataSync());
   let offset = 0;

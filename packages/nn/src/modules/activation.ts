@@ -1,3 +1,4 @@
+import { checkOptions } from '@wick/core';
 import type { GeluApproximate, GeluOptions, SoftplusOptions, Tensor } from '@wick/core';
 import { Module } from '../module';
 import * as F from '../functional/activation';
@@ -25,6 +26,7 @@ export class GELU extends Module {
   readonly approximate: GeluApproximate;
   constructor(options: GeluOptions = {}) {
     super();
+    checkOptions('GELU', options, ['approximate']);
     this.approximate = options.approximate ?? 'none';
   }
   forward(input: Tensor): Tensor {
@@ -106,6 +108,7 @@ export class Softplus extends Module {
   readonly threshold: number;
   constructor(options: SoftplusOptions = {}) {
     super();
+    checkOptions('Softplus', options, ['beta', 'threshold']);
     this.beta = options.beta ?? 1;
     this.threshold = options.threshold ?? 20;
   }

@@ -1,4 +1,4 @@
-import { conv1d, conv2d, convTranspose2d, pad, zeros, type DType, type PadMode, type Size2, type Tensor } from '@wick/core';
+import { checkOptions, conv1d, conv2d, convTranspose2d, pad, zeros, type DType, type PadMode, type Size2, type Tensor } from '@wick/core';
 import { kaimingUniform_, uniform_ } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -114,6 +114,7 @@ abstract class PaddedConv extends ConvNd {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, dims: number, options: ConvModuleOptions) {
     super(inChannels, outChannels, kernelSize, dims, false, options);
+    checkOptions(this.constructor.name, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype']);
     const name = this.constructor.name;
     const padding = options.padding ?? 0;
     this.padding = padding === 'valid' || padding === 'same' ? padding : perDim(padding, dims);
@@ -188,6 +189,7 @@ export class ConvTranspose2d extends ConvNd {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: ConvTransposeModuleOptions = {}) {
     super(inChannels, outChannels, kernelSize, 2, true, options);
+    checkOptions('ConvTranspose2d', options, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'dtype']);
     this.padding = perDim(options.padding ?? 0, 2);
     this.outputPadding = perDim(options.outputPadding ?? 0, 2);
   }

@@ -1,4 +1,4 @@
-import { embedding, noGrad, zeros, type DType, type Tensor } from '@wick/core';
+import { checkOptions, embedding, noGrad, zeros, type DType, type Tensor } from '@wick/core';
 import { normal_ } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -21,6 +21,7 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx', 'dtype']);
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${name} must be a positive integer, got ${v}`);
     }
@@ -35,6 +36,7 @@ export class Embedding extends Module {
 
   /** An Embedding over given vectors (rows), as torch.nn.Embedding.from_pretrained; frozen unless freeze is false. */
   static fromPretrained(embeddings: Tensor, options: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+    checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
     if (embeddings.ndim !== 2) throw new Error(`Embedding.fromPretrained: embeddings must be 2-D, got shape [${embeddings.shape.join(', ')}]`);
     const e = new Embedding(embeddings.shape[0], embeddings.shape[1], { paddingIdx: options.paddingIdx, dtype: embeddings.dtype });
     noGrad(() => e.weight.copy_(embeddings));

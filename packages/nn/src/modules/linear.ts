@@ -1,4 +1,4 @@
-import { zeros, type DType, type Tensor } from '@wick/core';
+import { checkOptions, zeros, type DType, type Tensor } from '@wick/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 import { linear } from '../functional/linear';
@@ -20,6 +20,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias', 'dtype']);
     for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a non-negative integer, got ${v}`);
     }

@@ -1,3 +1,4 @@
+import { checkOptions } from '@wick/core';
 import type { Tensor } from '@wick/core';
 import { Module } from '../module';
 import {
@@ -26,6 +27,7 @@ abstract class WeightedLoss extends Module {
 export class NLLLoss extends WeightedLoss {
   constructor(options: NLLLossOptions = {}) {
     super(options);
+    checkOptions('NLLLoss', options, ['weight', 'ignoreIndex', 'reduction']);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -39,6 +41,7 @@ export class CrossEntropyLoss extends WeightedLoss {
 
   constructor(options: CrossEntropyOptions = {}) {
     super(options);
+    checkOptions('CrossEntropyLoss', options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
 
@@ -65,6 +68,7 @@ abstract class ReducedLoss extends Module {
 export class MSELoss extends ReducedLoss {
   constructor(options: { reduction?: Reduction } = {}) {
     super(options);
+    checkOptions('MSELoss', options, ['reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
@@ -75,6 +79,7 @@ export class MSELoss extends ReducedLoss {
 export class L1Loss extends ReducedLoss {
   constructor(options: { reduction?: Reduction } = {}) {
     super(options);
+    checkOptions('L1Loss', options, ['reduction']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction });
@@ -86,6 +91,7 @@ export class SmoothL1Loss extends ReducedLoss {
   readonly beta: number;
   constructor(options: { reduction?: Reduction; beta?: number } = {}) {
     super(options);
+    checkOptions('SmoothL1Loss', options, ['reduction', 'beta']);
     this.beta = options.beta ?? 1;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -98,6 +104,7 @@ export class HuberLoss extends ReducedLoss {
   readonly delta: number;
   constructor(options: { reduction?: Reduction; delta?: number } = {}) {
     super(options);
+    checkOptions('HuberLoss', options, ['reduction', 'delta']);
     this.delta = options.delta ?? 1;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -110,6 +117,7 @@ export class BCELoss extends ReducedLoss {
   declare readonly weight: Tensor | null;
   constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(options);
+    checkOptions('BCELoss', options, ['weight', 'reduction']);
     this.registerBuffer('weight', options.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -126,6 +134,7 @@ export class BCEWithLogitsLoss extends ReducedLoss {
   declare readonly pos_weight: Tensor | null;
   constructor(options: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null } = {}) {
     super(options);
+    checkOptions('BCEWithLogitsLoss', options, ['weight', 'reduction', 'posWeight']);
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
@@ -144,6 +153,7 @@ export class KLDivLoss extends Module {
   readonly logTarget: boolean;
   constructor(options: KLDivOptions = {}) {
     super();
+    checkOptions('KLDivLoss', options, ['reduction', 'logTarget']);
     this.reduction = options.reduction ?? 'mean';
     this.logTarget = options.logTarget ?? false;
   }

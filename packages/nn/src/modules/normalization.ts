@@ -1,4 +1,4 @@
-import { batchNorm, groupNorm, layerNorm, ones, tensor, zeros, type DType, type Tensor } from '@wick/core';
+import { checkOptions, batchNorm, groupNorm, layerNorm, ones, tensor, zeros, type DType, type Tensor } from '@wick/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
 
@@ -36,6 +36,7 @@ abstract class BatchNorm extends Module {
     private readonly inputRanks: readonly number[],
   ) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     const name = this.constructor.name;
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`${name}: numFeatures must be a positive integer, got ${numFeatures}`);
     const { eps = 1e-5, affine = true, trackRunningStats = true, dtype = 'float32' } = options;
@@ -126,6 +127,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormModuleOptions = {}) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (!this.normalizedShape.every((s) => Number.isInteger(s) && s > 0)) {
       throw new Error(`LayerNorm: normalizedShape must be positive integers, got [${this.normalizedShape.join(', ')}]`);
@@ -159,6 +161,7 @@ export class GroupNorm extends Module {
     options: { eps?: number; affine?: boolean; dtype?: DType } = {},
   ) {
     super();
+    checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
     if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
       throw new Error(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     }

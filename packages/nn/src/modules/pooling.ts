@@ -1,4 +1,4 @@
-import {
+import { checkOptions,
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
   type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type Size2, type Tensor,
 } from '@wick/core';
@@ -16,6 +16,7 @@ export class MaxPool2d extends Module {
     readonly options: MaxPoolOptions = {},
   ) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
 
   forward(input: Tensor): Tensor {
@@ -35,6 +36,7 @@ export class MaxPool1d extends Module {
     readonly options: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean } = {},
   ) {
     super();
+    checkOptions('MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
 
   forward(input: Tensor): Tensor {
@@ -54,6 +56,7 @@ export class AvgPool2d extends Module {
     readonly options: AvgPoolOptions = {},
   ) {
     super();
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   }
 
   forward(input: Tensor): Tensor {
@@ -73,6 +76,7 @@ export class AvgPool1d extends Module {
     readonly options: { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {},
   ) {
     super();
+    checkOptions('AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   }
 
   forward(input: Tensor): Tensor {

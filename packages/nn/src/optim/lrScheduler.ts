@@ -1,3 +1,4 @@
+import { checkOptions } from '@wick/core';
 import type { Optimizer } from './optimizer';
 
 /** What a scheduler needs of an optimizer's groups: an lr. */
@@ -61,6 +62,7 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithLr>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    checkOptions('StepLR', options, ['stepSize', 'gamma']);
     if (!Number.isInteger(options.stepSize) || options.stepSize <= 0) {
       throw new Error(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
     }
@@ -81,6 +83,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithLr>, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     if (!(options.tMax > 0)) throw new Error(`CosineAnnealingLR: tMax must be positive, got ${options.tMax}`);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
@@ -104,6 +107,7 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithLr>, options: { gamma: number }) {
     super(optimizer);
+    checkOptions('ExponentialLR', options, ['gamma']);
     if (!(options.gamma > 0)) throw new Error(`ExponentialLR: gamma must be positive, got ${options.gamma}`);
     this.gamma = options.gamma;
   }
@@ -120,6 +124,7 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithLr>, options: { milestones: readonly number[]; gamma?: number }) {
     super(optimizer);
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
     if (!options.milestones.every((m) => Number.isInteger(m) && m >= 0)) {
       throw new Error(`MultiStepLR: milestones must be non-negative integers, got [${options.milestones.join(', ')}]`);
     }
@@ -142,6 +147,7 @@ export class LinearLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithLr>, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
     if (!(startFactor > 0 && startFactor <= 1)) throw new Error(`LinearLR: startFactor must be in (0, 1], got ${startFactor}`);
     if (!(endFactor >= 0 && endFactor <= 1)) throw new Error(`LinearLR: endFactor must be in [0, 1], got ${endFactor}`);

@@ -1,3 +1,4 @@
+import { checkOptions } from '@wick/core';
 import { LRScheduler, type WithLr } from './lrScheduler';
 import type { Optimizer } from './optimizer';
 
@@ -48,6 +49,7 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: Optimizer<WithMomentum>, options: OneCycleLROptions) {
     super(optimizer);
+    checkOptions('OneCycleLR', options, ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase']);
     const { pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95 } = options;
     const { divFactor = 25, finalDivFactor = 1e4, threePhase = false } = options;
     if (options.totalSteps !== undefined) this.totalSteps = options.totalSteps;

@@ -1,4 +1,4 @@
-import { formatShape, sameShape, zeroGrad_, zerosLike, type Tensor } from '@wick/core';
+import { checkOptions, formatShape, sameShape, zeroGrad_, zerosLike, type Tensor } from '@wick/core';
 
 /** A group of parameters with its own options (any option left out takes the optimizer's default). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
@@ -21,10 +21,16 @@ export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroupInput<O>>,
-    readonly defaults: O,
-  ) {
+  /** The options every group starts from: the optimizer's defaults with those given. */
+  readonly defaults: O;
+
+  /**
+   * `defaults` are the optimizer's own (every option it has), `options` those given, which may
+   * name no other option: unknown keys are refused, in the options and in each parameter group.
+   */
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<O>>, defaults: O, options: Partial<O> = {}) {
+    checkOptions<Partial<O>>(this.constructor.name, options, Object.keys(defaults) as (keyof O & string)[]);
+    this.defaults = { ...defaults, ...options };
     const list = [...params] as (Tensor | ParamGroupInput<O>)[];
     if (list.length === 0) throw new Error(`${this.constructor.name}: got an empty parameter list`);
     const groups = list.every((p) => 'params' in p && !('shape' in p))
@@ -34,6 +40,7 @@ export abstract class Optimizer<O extends object> {
   }
 
   addParamGroup(group: ParamGroupInput<O>): void {
+    checkOptions(`${this.constructor.name} parameter group`, group, ['params', ...(Object.keys(this.defaults) as (keyof O & string)[])]);
     const params = [...group.params];
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {

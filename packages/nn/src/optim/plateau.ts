@@ -1,3 +1,4 @@
+import { checkOptions } from '@wick/core';
 import type { Optimizer } from './optimizer';
 
 /** Options of ReduceLROnPlateau, as torch's keyword arguments. */
@@ -42,6 +43,7 @@ export class ReduceLROnPlateau {
     readonly optimizer: Optimizer<{ lr: number }>,
     options: ReduceLROnPlateauOptions = {},
   ) {
+    checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
     if (!(factor < 1)) throw new Error(`ReduceLROnPlateau: factor should be < 1.0, got ${factor}`);
     if (mode !== 'min' && mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${String(mode)}'`);

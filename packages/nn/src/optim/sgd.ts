@@ -14,7 +14,7 @@ export interface SGDOptions {
 /** Stochastic gradient descent with momentum, torch.optim.SGD's update to the letter. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, options: Partial<SGDOptions> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...options });
+    super(params, { lr: options.lr, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }, options);
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {

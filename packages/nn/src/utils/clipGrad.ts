@@ -1,4 +1,4 @@
-import { noGrad, stack, tensor, type Tensor } from '@wick/core';
+import { checkOptions, noGrad, stack, tensor, type Tensor } from '@wick/core';
 
 /** Options of clipGradNorm_. */
 export interface ClipGradNormOptions {
@@ -19,6 +19,7 @@ function gradients(parameters: Iterable<Tensor>): Tensor[] {
  * total norm before clipping.
  */
 export function clipGradNorm_(parameters: Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
+  checkOptions('clipGradNorm_', options, ['normType', 'errorIfNonfinite']);
   const { normType = 2, errorIfNonfinite = false } = options;
   if (!(normType > 0)) throw new Error(`clipGradNorm_: normType must be positive, got ${normType}`);
   const grads = gradients(parameters);

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../options';
 import { Context } from '../../autograd/context';
 import { Function } from '../../autograd/function';
 import { kernels, type LossLayout } from '../../backend';
@@ -94,6 +95,7 @@ class SoftCrossEntropy extends Function {
  * A target of the input's shape holds class probabilities instead.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   const { ignoreIndex = -100, labelSmoothing = 0 } = options;
   const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
   checkIgnoreIndex('crossEntropy', ignoreIndex);

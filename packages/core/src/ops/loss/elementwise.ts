@@ -1,3 +1,4 @@
+import { checkOptions } from '../../options';
 import { formatShape, sameShape } from '../../shape';
 import type { Tensor } from '../../tensor/tensor';
 import { where } from '../elementwise';
@@ -39,6 +40,7 @@ export function reduce(losses: Tensor, reduction: Reduction): Tensor {
 
 /** (input - target)^2, reduced (torch.nn.functional.mse_loss). */
 export function mseLoss(input: Tensor, target: Tensor, options: ElementwiseLossOptions = {}): Tensor {
+  checkOptions('mseLoss', options, ['reduction']);
   const reduction = checkReduction('mseLoss', options.reduction ?? 'mean');
   const [x, t] = operands('mseLoss', input, target);
   const d = x.sub(t);
@@ -47,6 +49,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ElementwiseLossO
 
 /** |input - target|, reduced (torch.nn.functional.l1_loss). */
 export function l1Loss(input: Tensor, target: Tensor, options: ElementwiseLossOptions = {}): Tensor {
+  checkOptions('l1Loss', options, ['reduction']);
   const reduction = checkReduction('l1Loss', options.reduction ?? 'mean');
   const [x, t] = operands('l1Loss', input, target);
   return reduce(x.sub(t).abs(), reduction);
@@ -57,6 +60,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ElementwiseLossOp
  * (torch.nn.functional.smooth_l1_loss; beta 0 is the L1 loss).
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ElementwiseLossOptions & { beta?: number } = {}): Tensor {
+  checkOptions('smoothL1Loss', options, ['reduction', 'beta']);
   const reduction = checkReduction('smoothL1Loss', options.reduction ?? 'mean');
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new Error(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -69,6 +73,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: Elementwise
 
 /** 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta) (torch.nn.functional.huber_loss). */
 export function huberLoss(input: Tensor, target: Tensor, options: ElementwiseLossOptions & { delta?: number } = {}): Tensor {
+  checkOptions('huberLoss', options, ['reduction', 'delta']);
   const reduction = checkReduction('huberLoss', options.reduction ?? 'mean');
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new Error(`huberLoss: delta must be positive, got ${delta}`);
@@ -93,6 +98,7 @@ function weighted(losses: Tensor, weight: Tensor | null | undefined): Tensor {
  * each log is clamped to at least -100, as torch's, so a probability of 0 or 1 gives a finite loss.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropy', options, ['weight', 'reduction']);
   const reduction = checkReduction('binaryCrossEntropy', options.reduction ?? 'mean');
   const [x, t] = operands('binaryCrossEntropy', input, target);
   if (!sameShape(x.shape, t.shape)) {
@@ -115,6 +121,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
 export function binaryCrossEntropyWithLogits(
   input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions & { posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, ['weight', 'reduction', 'posWeight']);
   const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction ?? 'mean');
   const [x, t] = operands('binaryCrossEntropyWithLogits', input, target);
   if (!sameShape(x.shape, t.shape)) {
@@ -140,6 +147,7 @@ export interface KLDivOptions {
  * (torch.nn.functional.kl_div): t (log t - x), 0 where t = 0; exp(t) (t - x) with logTarget.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
+  checkOptions('klDiv', options, ['reduction', 'logTarget']);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'batchmean') checkReduction('klDiv', reduction);
   const [x, t] = operands('klDiv', input, target);

@@ -1,3 +1,4 @@
+import { checkOptions } from '../../options';
 import { Context } from '../../autograd/context';
 import { Function } from '../../autograd/function';
 import { kernels, type LossLayout } from '../../backend';
@@ -53,6 +54,7 @@ class NllLoss extends Function {
  * of shape (), (N) or (N, d1, ..., dk).
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, ['weight', 'ignoreIndex', 'reduction']);
   const { ignoreIndex = -100 } = options;
   const reduction = checkReduction('nllLoss', options.reduction ?? 'mean');
   checkIgnoreIndex('nllLoss', ignoreIndex);
