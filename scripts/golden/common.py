@@ -34,3 +34,19 @@ def write(path, cases):
     with open(path, 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
     print(f'wrote {len(cases)} cases to {path}')
+
+
+def r(*shape, dtype=torch.float32, grad=True):
+    """A standard-normal leaf tensor, requiring grad unless told not to."""
+    return torch.randn(*shape, dtype=dtype).requires_grad_(grad)
+
+
+def appender(cases):
+    """add(name, fn, inputs, kw, extra=None): appends case(...) tagged with fn's name, seeded by its position,
+    with `extra` tensors (one, or a list) encoded beside it."""
+    def add(name, fn, inputs, kw, extra=None):
+        c = case(name, fn, inputs, kw, len(cases) + 1) | {'fn': fn.__name__}
+        if extra is not None:
+            c['extra'] = [encode(e) for e in extra] if isinstance(extra, list) else encode(extra)
+        cases.append(c)
+    return add

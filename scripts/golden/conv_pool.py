@@ -3,23 +3,14 @@ the poolings), from real PyTorch. Writes packages/core/golden/conv.json."""
 import os
 import torch
 import torch.nn.functional as F
-from common import case, encode, write
+from common import appender, r, write
 
 torch.manual_seed(0)
 
 
-def r(*shape, dtype=torch.float32, grad=True):
-    return torch.randn(*shape, dtype=dtype).requires_grad_(grad)
-
 
 cases = []
-
-
-def add(name, fn, inputs, kw, extra=None):
-    c = case(name, fn, inputs, kw, len(cases) + 1) | {'fn': fn.__name__}
-    if extra is not None:
-        c['extra'] = encode(extra)
-    cases.append(c)
+add = appender(cases)
 
 
 def unfold(x, **kw): return F.unfold(x, **kw)

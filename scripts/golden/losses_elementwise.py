@@ -4,13 +4,10 @@ Writes packages/core/golden/losses_elementwise.json."""
 import os
 import torch
 import torch.nn.functional as F
-from common import case, write
+from common import appender, r, write
 
 torch.manual_seed(0)
 
-
-def r(*shape, dtype=torch.float32, grad=True):
-    return torch.randn(*shape, dtype=dtype).requires_grad_(grad)
 
 
 def prob(*shape, dtype=torch.float32, grad=True):
@@ -18,10 +15,7 @@ def prob(*shape, dtype=torch.float32, grad=True):
 
 
 cases = []
-
-
-def add(name, fn, inputs, kw):
-    cases.append(case(name, fn, inputs, kw, len(cases) + 1) | {'fn': fn.__name__})
+add = appender(cases)
 
 
 def mse_loss(x, t, **kw): return F.mse_loss(x, t, **kw)

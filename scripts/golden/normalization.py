@@ -5,24 +5,15 @@ import json
 import os
 import torch
 import torch.nn.functional as F
-from common import case, encode, write
+from common import appender, encode, r, write
 
 torch.manual_seed(0)
 here = os.path.dirname(__file__)
 
 
-def r(*shape, dtype=torch.float32, grad=True):
-    return torch.randn(*shape, dtype=dtype).requires_grad_(grad)
-
 
 cases = []
-
-
-def add(name, fn, inputs, kw, extra=None):
-    c = case(name, fn, inputs, kw, len(cases) + 1) | {'fn': fn.__name__}
-    if extra is not None:
-        c['extra'] = [encode(e) for e in extra]
-    cases.append(c)
+add = appender(cases)
 
 
 def batch_norm_train(x, w, b, rm, rv, momentum=0.1, eps=1e-5):
