@@ -2,11 +2,24 @@ import type { Storage } from '../../dtype';
 import type { WindowGeometry } from '../types';
 
 /**
- * Calls visit(col, src) for every column entry of channel row (c, ki, kj) of image n: col is its
- * offset in the (batch, C*kh*kw, outH*outW) columns, src the offset of the pixel it reads in the
- * (batch, C, H, W) image, or -1 where the window lies over the zero padding.
+ * The outputs o of one kernel offset whose input position o * stride - pad + k * dilation lies
+ * inside [0, size): the range [first, end). Outside it the window reads the zero padding.
  */
-function forEachWindowEntry(g: WindowGeometry, visit: (col: number, src: number) => void): void {
+function inside(size: number, out: number, stride: number, pad: number, offset: number): [number, number] {
+  // o * stride + shift >= 0 and < size, with shift = offset - pad.
+  const shift = offset - pad;
+  const first = Math.min(out, Math.max(0, Math.ceil(-shift / stride)));
+  const end = Math.max(first, Math.min(out, Math.ceil((size - shift) / stride)));
+  return [first, end];
+}
+
+/**
+ * Calls row(col, src, colStep, srcStep, count) for every run of column entries of image n's
+ * channel row (c, ki, kj) that read pixels (count entries from col, reading from src, src moving
+ * by srcStep): the entries outside the runs read the zero padding. col indexes the
+ * (batch, C*kh*kw, outH*outW) columns, src the (batch, C, H, W) image.
+ */
+function forEachRun(g: WindowGeometry, run: (col: number, src: number, srcStep: number, count: number) => void, pad: (col: number, count: number) => void): void {
   const { batch, channels, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW } = g;
   const spatial = outH * outW;
   const rows = channels * kernelH * kernelW;
@@ -16,14 +29,17 @@ function forEachWindowEntry(g: WindowGeometry, visit: (col: number, src: number)
       const ki = Math.floor(r / kernelW) % kernelH;
       const c = Math.floor(r / (kernelW * kernelH));
       const image = (n * channels + c) * height * width;
-      let col = (n * rows + r) * spatial;
-      for (let oh = 0; oh < outH; oh++) {
+      const base = (n * rows + r) * spatial;
+      const [h0, h1] = inside(height, outH, strideH, padH, ki * dilationH);
+      const [w0, w1] = inside(width, outW, strideW, padW, kj * dilationW);
+      if (h0 > 0) pad(base, h0 * outW);
+      if (h1 < outH) pad(base + h1 * outW, (outH - h1) * outW);
+      for (let oh = h0; oh < h1; oh++) {
+        const col = base + oh * outW;
+        if (w0 > 0) pad(col, w0);
+        if (w1 < outW) pad(col + w1, outW - w1);
         const h = oh * strideH - padH + ki * dilationH;
-        const inside = h >= 0 && h < height;
-        for (let ow = 0; ow < outW; ow++, col++) {
-          const w = ow * strideW - padW + kj * dilationW;
-          visit(col, inside && w >= 0 && w < width ? image + h * width + w : -1);
-        }
+        if (w1 > w0) run(col + w0, image + h * width + w0 * strideW - padW + kj * dilationW, strideW, w1 - w0);
       }
     }
   }
@@ -31,15 +47,23 @@ function forEachWindowEntry(g: WindowGeometry, visit: (col: number, src: number)
 
 /** Unfolds images into columns (torch's im2col, F.unfold): zero where a window covers padding. */
 export function im2col(x: Storage, g: WindowGeometry, out: Storage): void {
-  forEachWindowEntry(g, (col, src) => {
-    out[col] = src < 0 ? 0 : x[src];
-  });
+  forEachRun(
+    g,
+    (col, src, step, count) => {
+      for (let i = 0; i < count; i++, src += step) out[col + i] = x[src];
+    },
+    (col, count) => out.fill(0, col, col + count),
+  );
 }
 
 /** The adjoint of im2col (col2im, F.fold): adds every column entry back into the pixel it was read from. */
 export function col2im(cols: Storage, g: WindowGeometry, out: Storage): void {
   out.fill(0);
-  forEachWindowEntry(g, (col, src) => {
-    if (src >= 0) out[src] += cols[col];
-  });
+  forEachRun(
+    g,
+    (col, src, step, count) => {
+      for (let i = 0; i < count; i++, src += step) out[src] += cols[col + i];
+    },
+    () => undefined,
+  );
 }
