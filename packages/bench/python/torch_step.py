@@ -1,32 +1,61 @@
-"""PyTorch's side of the training-step benchmark: the same MLP step, on the number of threads
-given as the first argument.
+"""PyTorch's side of the training-step benchmarks: the same step, on the number of threads given
+as the first argument, of the model named by the second ('mlp', the default, or 'cnn').
 
 Reads commands on stdin, one per line, and answers each with a JSON line:
   step N   -> {"ms": median ms of N training steps}
   quit
-The MLP is 784-128-ReLU-10, batch 64, SGD lr 0.01, log-softmax + NLL.
+The MLP is 784-128-ReLU-10, batch 64, SGD lr 0.01, log-softmax + NLL. The CNN is pytorch/examples'
+mnist/main.py Net, batch 64, Adadelta lr 1.0, NLL, in training mode (dropout on).
 """
 import json
 import sys
 import time
 import torch
 
+import torch.nn.functional as F
+from torch import nn
+
 torch.set_num_threads(int(sys.argv[1]))
 torch.manual_seed(0)
-model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-opt = torch.optim.SGD(model.parameters(), lr=0.01)
-x = torch.rand(64, 784)
+CNN = len(sys.argv) > 2 and sys.argv[2] == 'cnn'
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.relu(self.conv2(F.relu(self.conv1(x))))
+        x = self.dropout1(F.max_pool2d(x, 2))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(x, 1))))
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+if CNN:
+    model = Net()
+    opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    x = torch.rand(64, 1, 28, 28)
+else:
+    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10), torch.nn.LogSoftmax(1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.rand(64, 784)
 y = torch.randint(0, 10, (64,))
 
 
 def step():
     opt.zero_grad()
-    loss = torch.nn.functional.nll_loss(torch.log_softmax(model(x), 1), y)
+    loss = F.nll_loss(model(x), y)
     loss.backward()
     opt.step()
 
 
-for _ in range(20):
+for _ in range(5 if CNN else 20):
     step()
 print(json.dumps({'ready': torch.__version__}), flush=True)
 for line in sys.stdin:

@@ -13,10 +13,10 @@ export class TorchStep {
     readonly version: string,
   ) {}
 
-  /** Starts PyTorch, or returns null where /usr/bin/python3 has no torch. */
-  static async start(threads: number): Promise<TorchStep | null> {
+  /** Starts PyTorch on the model's step ('mlp' or 'cnn'), or returns null where /usr/bin/python3 has no torch. */
+  static async start(threads: number, model: 'mlp' | 'cnn' = 'mlp'): Promise<TorchStep | null> {
     if (!existsSync(PYTHON)) return null;
-    const child = spawn(PYTHON, [join(__dirname, '..', '..', 'python', 'torch_step.py'), String(threads)], {
+    const child = spawn(PYTHON, [join(__dirname, '..', '..', 'python', 'torch_step.py'), String(threads), model], {
       env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
