@@ -7,3 +7,4 @@ export * from './elementwise';
 export * from './unary';
 export * from './reduce';
 export * from './softmax';
+export * from './windows';

@@ -7,10 +7,11 @@ import { optimKernels } from './optim';
 import { reduceKernels } from './reduce';
 import { softmaxKernels } from './softmax';
 import { canUseSecondThread } from './threads';
+import { windowKernels } from './windows';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family and optimizer updates; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates and im2col/col2im; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? startThreads : null);
@@ -22,6 +23,7 @@ function backendOver(arena: Arena): Backend {
       ...reduceKernels(arena),
       ...softmaxKernels(arena),
       ...optimKernels(arena),
+      ...windowKernels(arena),
     },
     setThreads(threads) {
       gemm.threads = Math.min(threads, gemm.canThread ? 2 : 1);

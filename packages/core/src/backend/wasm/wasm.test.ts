@@ -146,6 +146,29 @@ describe('the wasm elementwise kernels', () => {
   });
 });
 
+describe('the wasm window kernels', () => {
+  // Strides, padding, dilation and windows that start or end in the padding.
+  test.each([
+    [2, 3, 7, 6, 3, 2, 1, 0, 1, 2, 1, 1],
+    [1, 2, 9, 8, 3, 3, 2, 1, 2, 3, 2, 1],
+    [3, 1, 5, 5, 2, 2, 0, 0, 1, 1, 1, 1],
+  ])('im2col and col2im give the plain kernels\' bits (%#)', (batch, channels, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW) => {
+    const outH = Math.floor((height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH) + 1;
+    const outW = Math.floor((width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW) + 1;
+    const g = { batch, channels, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW };
+    const x = randn([batch * channels * height * width], { generator: new Generator(31) }).dataSync() as Float32Array;
+    const cols = channels * kernelH * kernelW * outH * outW * batch;
+    const [plain, fast] = [new Float32Array(cols), new Float32Array(cols).fill(7)];
+    cpuKernels.im2col(x, g, plain);
+    inWasm('im2col', x, g, fast);
+    expect(same(fast, plain)).toBe(true);
+    const back = [new Float32Array(x.length), new Float32Array(x.length).fill(7)];
+    cpuKernels.col2im(plain, g, back[0]);
+    inWasm('col2im', plain, g, back[1]);
+    expect(same(back[1], back[0])).toBe(true);
+  });
+});
+
 describe('the wasm softmax kernels', () => {
   /** Checks a and b agree to one float32 ulp everywhere (NaN where the other is NaN) and returns how many differ at all. */
   const ulpsApart = (a: Float32Array, b: Float32Array): number => {
