@@ -51,6 +51,33 @@ describeEachBackend('windowed ops', () => {
   });
 });
 
+describeEachBackend('conv2d with one group, its own kernels', () => {
+  // The fused kernels against the composition they replace: unfold, then a product with the weights.
+  test.each([
+    [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }],
+    [[1, 2, 5, 5], [3, 2, 2, 2], {}],
+  ] as const)('equals unfold + matmul, outputs and gradients: input %j, weight %j', (xShape, wShape, options) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([...xShape], { dtype, requiresGrad: true });
+      const w = randn([...wShape], { dtype, requiresGrad: true });
+      const fused = conv2d(x, w, null, options);
+      const [o, , kh, kw] = wShape;
+      const cols = unfold(x, [kh, kw], options);
+      const composed = w.reshape(o, -1).matmul(cols).reshape(fused.shape);
+      const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-5 };
+      testing.assertClose(fused, composed, tol);
+      const g = randn([...fused.shape], { dtype });
+      fused.backward(g);
+      const [gx, gw] = [x.grad as Tensor, w.grad as Tensor];
+      x.grad = null;
+      w.grad = null;
+      composed.backward(g);
+      testing.assertClose(gx, x.grad as unknown as Tensor, tol);
+      testing.assertClose(gw, w.grad as unknown as Tensor, tol);
+    }
+  });
+});
+
 describe('bad input gets a clear error naming the op and the values', () => {
   const x = randn([1, 4, 5, 5]);
   test('convolution shapes', () => {

@@ -1,10 +1,13 @@
 import { checkOptions } from '../options';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { kernels, type WindowGeometry } from '../backend';
 import { formatShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
 import { pad } from './pad';
 import { fold, pair, unfold, windowGeometry, type Size2 } from './unfold';
-import { requireFloat } from './util';
+import { empty, requireFloat } from './util';
 
 /** Options of conv2d (conv1d takes single numbers): torch's stride, padding, dilation and groups. */
 export interface ConvOptions {
@@ -62,6 +65,40 @@ function samePadding(x: Tensor, kernel: [number, number], dilation: [number, num
   return [before, padded];
 }
 
+type ConvState = { geometry: WindowGeometry; outChannels: number };
+
+/**
+ * A convolution with one group as one op with kernels of its own, which never hold the whole
+ * batch's unfolded columns at once: equal to the composition unfold + matmul (conv.test.ts
+ * checks them against each other), which groups > 1 take.
+ */
+class Conv2dOneGroup extends Function {
+  static forward(ctx: Context<ConvState>, x: Tensor, weight: Tensor, geometry: WindowGeometry): Tensor {
+    const outChannels = weight.shape[0];
+    ctx.state = { geometry, outChannels };
+    ctx.saveForBackward(x, weight);
+    const out = empty([geometry.batch, outChannels, geometry.outH, geometry.outW], x.dtype);
+    kernels().conv2dForward(x.dataSync(), weight.dataSync(), geometry, outChannels, out.storage.data);
+    return out;
+  }
+  // d out = W d cols, so dW = sum_n gOut[n] cols[n]^T and dx = col2im(W^T gOut[n]).
+  static backward(ctx: Context<ConvState>, g: Tensor) {
+    const [x, weight] = ctx.savedTensors;
+    const { geometry, outChannels } = ctx.state;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (ctx.needsInputGrad[0]) {
+      gx = empty(x.shape, g.dtype);
+      kernels().conv2dInputGrad(weight.dataSync(), g.dataSync(), geometry, outChannels, gx.storage.data);
+    }
+    if (ctx.needsInputGrad[1]) {
+      gw = empty(weight.shape, g.dtype);
+      kernels().conv2dWeightGrad(x.dataSync(), g.dataSync(), geometry, outChannels, gw.storage.data);
+    }
+    return [gx, gw, null];
+  }
+}
+
 /**
  * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d) of a (N, C, H, W) input with
  * (O, C / groups, kh, kw) weights: the input's windows unfolded into columns and multiplied by
@@ -91,9 +128,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const windows = { stride, dilation, padding: symmetric };
   const g = windowGeometry('conv2d', x.shape, [kh, kw], windows);
   const n = x.shape[0];
-  // (N, G, C/G * kh * kw, L) columns times (G, O/G, C/G * kh * kw) weights: (N, G, O/G, L).
-  const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, g.outH * g.outW);
-  let out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, g.outH, g.outW);
+  let out: Tensor;
+  if (groups === 1 && x.dtype === weight.dtype) out = Conv2dOneGroup.apply(x, weight, g);
+  else {
+    // (N, G, C/G * kh * kw, L) columns times (G, O/G, C/G * kh * kw) weights: (N, G, O/G, L).
+    const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, g.outH * g.outW);
+    out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, g.outH, g.outW);
+  }
   if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   return unbatched ? out.squeeze(0) : out;
 }

@@ -1,3 +1,4 @@
+import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv';
 import { copy, fill } from './copy';
 import { binary, clamp, powScalar, reluBackward, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
@@ -34,6 +35,9 @@ export const cpuKernels = {
   indexAdd,
   im2col,
   col2im,
+  conv2dForward,
+  conv2dWeightGrad,
+  conv2dInputGrad,
   nllLossForward,
   nllLossBackward,
   crossEntropyForward,
