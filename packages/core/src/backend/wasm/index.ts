@@ -8,10 +8,11 @@ import { reduceKernels } from './reduce';
 import { softmaxKernels } from './softmax';
 import { canUseSecondThread } from './threads';
 import { windowKernels } from './windows';
+import { convKernels } from './conv';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates and im2col/col2im; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im and one-group convolutions; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? startThreads : null);
@@ -24,6 +25,7 @@ function backendOver(arena: Arena): Backend {
       ...softmaxKernels(arena),
       ...optimKernels(arena),
       ...windowKernels(arena),
+      ...convKernels(arena),
     },
     setThreads(threads) {
       gemm.threads = Math.min(threads, gemm.canThread ? 2 : 1);
