@@ -8,3 +8,4 @@ export * from './unary';
 export * from './reduce';
 export * from './softmax';
 export * from './windows';
+export * from './pool';

@@ -2,7 +2,7 @@ import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness
 import golden from '../../golden/conv.json';
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, testing,
-  unfold, zeros, type PadMode, type Size2, type Tensor,
+  tensor, unfold, zeros, type PadMode, type Size2, type Tensor,
 } from '../index';
 
 type Kw = Record<string, unknown>;
@@ -75,6 +75,34 @@ describeEachBackend('conv2d with one group, its own kernels', () => {
       testing.assertClose(gx, x.grad as unknown as Tensor, tol);
       testing.assertClose(gw, w.grad as unknown as Tensor, tol);
     }
+  });
+});
+
+describeEachBackend('maxPool2d, its own kernels', () => {
+  test('equals its composition pad(-inf) + unfold + max, values and gradients', () => {
+    const x = randn([2, 3, 9, 8], { requiresGrad: true });
+    const [k, s, p] = [3, 2, 1];
+    const fast = maxPool2d(x, k, { stride: s, padding: p });
+    const cols = unfold(pad(x, [p, p, p, p], { value: -Infinity }), k, { stride: s });
+    const composed = cols.reshape(2, 3, k * k, -1).max(2).values.reshape(fast.shape);
+    testing.assertClose(fast, composed);
+    const g = randn([...fast.shape]);
+    fast.backward(g);
+    const gx = x.grad as Tensor;
+    x.grad = null;
+    composed.backward(g);
+    testing.assertClose(gx, x.grad as unknown as Tensor);
+  });
+
+  test("NaN wins its window and -infinity windows keep their first element, as torch's kernel", () => {
+    const x = tensor(Float32Array.from([1, NaN, 3, -Infinity, -Infinity, 2, -Infinity, -Infinity]), { shape: [1, 1, 2, 4] });
+    const [values, indices] = maxPool2d(x, 2, { returnIndices: true });
+    expect(values.toArray()).toEqual([[[[NaN, 3]]]]);
+    expect(indices.toArray()).toEqual([[[[1, 2]]]]);
+    const [, allInf] = maxPool2d(tensor(Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity]), { shape: [1, 1, 2, 2] }), 2, { returnIndices: true });
+    expect(allInf.toArray()).toEqual([[[[0]]]]);
+    const [, lastNan] = maxPool2d(tensor(Float32Array.from([NaN, NaN, 0, 1]), { shape: [1, 1, 2, 2] }), 2, { returnIndices: true });
+    expect(lastNan.toArray()).toEqual([[[[1]]]]);
   });
 });
 

@@ -1,11 +1,14 @@
 import { checkOptions } from '../options';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
+import { kernels, type WindowGeometry } from '../backend';
 import { formatShape } from '../shape';
 import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { pad } from './pad';
 import { stack } from './shape';
 import { pair, unfold, type Size2 } from './unfold';
-import { requireFloat } from './util';
+import { empty, requireFloat } from './util';
 
 // Pooling composed from pad, unfold and reductions: each output is a reduction over its window's
 // column. Windows follow torch's pooling_output_shape, ceilMode included.
@@ -82,27 +85,33 @@ function windows(x: Tensor, h: Dim, w: Dim, value: number): Tensor {
   return cols.reshape(n, c, h.kernel * w.kernel, h.out * w.out);
 }
 
-/** For each window position and output, the flat H * W index of the input element it reads (-1 in padding). */
-function sourceIndices(h: Dim, w: Dim): Tensor {
-  const table = new Float64Array(h.kernel * w.kernel * h.out * w.out);
-  let k = 0;
-  for (let ki = 0; ki < h.kernel; ki++) {
-    for (let kj = 0; kj < w.kernel; kj++) {
-      for (let oh = 0; oh < h.out; oh++) {
-        const row = oh * h.stride - h.pad + ki * h.dilation;
-        for (let ow = 0; ow < w.out; ow++) {
-          const col = ow * w.stride - w.pad + kj * w.dilation;
-          table[k++] = row >= 0 && row < h.size && col >= 0 && col < w.size ? row * w.size + col : -1;
-        }
-      }
-    }
+/**
+ * Max pooling as one op with kernels of its own: the values and the winners' indices forward,
+ * each output's gradient added to its winner backward. Equal to the composition pad(-infinity) +
+ * unfold + max (pool.test in conv.test.ts checks them against each other).
+ */
+class MaxPool2dOp extends Function {
+  static forward(ctx: Context<WindowGeometry>, x: Tensor, g: WindowGeometry): [Tensor, Tensor] {
+    const out = empty([g.batch, g.channels, g.outH, g.outW], x.dtype);
+    const indices = empty(out.shape, 'int64');
+    kernels().maxPool2dForward(x.dataSync(), g, out.storage.data, indices.storage.data);
+    ctx.state = g;
+    ctx.saveForBackward(indices);
+    ctx.markNonDifferentiable(indices);
+    return [out, indices];
   }
-  return tensor(table, { shape: [h.kernel * w.kernel, h.out * w.out], dtype: 'int64' });
+  static backward(ctx: Context<WindowGeometry>, g: Tensor) {
+    const [indices] = ctx.savedTensors;
+    const geometry = ctx.state;
+    const gx = empty([geometry.batch, geometry.channels, geometry.height, geometry.width], g.dtype);
+    kernels().maxPool2dBackward(g.dataSync(), indices.dataSync(), geometry, gx.storage.data);
+    return [gx, null];
+  }
 }
 
 /**
- * 2-D max pooling (torch.nn.functional.max_pool2d): the largest value of each window (NaN wins;
- * on ties, the first in the window's row-major order, which receives the gradient).
+ * 2-D max pooling (torch.nn.functional.max_pool2d): the largest value of each window, scanned
+ * row-major as torch's kernel (a NaN wins; on ties the first, which receives the gradient).
  */
 export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
 /** With returnIndices, also each maximum's flat index into its channel's H * W input. */
@@ -111,12 +120,13 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOpti
   checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const [x, h, w] = geometry('maxPool2d', input, kernelSize, options);
   const [n, c] = x.shape;
-  const [values, positions] = windows(x, h, w, -Infinity).max(2);
+  const g: WindowGeometry = {
+    batch: n, channels: c, height: h.size, width: w.size, kernelH: h.kernel, kernelW: w.kernel, padH: h.pad, padW: w.pad,
+    strideH: h.stride, strideW: w.stride, dilationH: h.dilation, dilationW: w.dilation, outH: h.out, outW: w.out,
+  };
+  const [values, indices] = MaxPool2dOp.apply(x, g);
   const shape = input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out];
-  const out = values.reshape(shape);
-  if (options.returnIndices !== true) return out;
-  const table = sourceIndices(h, w).expand(n, c, h.kernel * w.kernel, h.out * w.out);
-  return [out, table.gather(2, positions.unsqueeze(2)).reshape(shape)];
+  return options.returnIndices === true ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
 }
 
 /**

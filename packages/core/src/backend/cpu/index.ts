@@ -4,6 +4,7 @@ import { binary, clamp, powScalar, reluBackward, unary, where } from './elementw
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
+import { maxPool2dBackward, maxPool2dForward } from './pool';
 import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
@@ -38,6 +39,8 @@ export const cpuKernels = {
   conv2dForward,
   conv2dWeightGrad,
   conv2dInputGrad,
+  maxPool2dForward,
+  maxPool2dBackward,
   nllLossForward,
   nllLossBackward,
   crossEntropyForward,

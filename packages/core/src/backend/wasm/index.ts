@@ -9,10 +9,11 @@ import { softmaxKernels } from './softmax';
 import { canUseSecondThread } from './threads';
 import { windowKernels } from './windows';
 import { convKernels } from './conv';
+import { poolKernels } from './pool';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates, im2col/col2im and one-group convolutions; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im, one-group convolutions and max pooling; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? startThreads : null);
@@ -26,6 +27,7 @@ function backendOver(arena: Arena): Backend {
       ...optimKernels(arena),
       ...windowKernels(arena),
       ...convKernels(arena),
+      ...poolKernels(arena),
     },
     setThreads(threads) {
       gemm.threads = Math.min(threads, gemm.canThread ? 2 : 1);

@@ -169,6 +169,25 @@ describe('the wasm window kernels', () => {
   });
 });
 
+describe('the wasm max-pooling kernels', () => {
+  test('forward values, indices and backward give the plain kernels\' results, NaN and -infinity included', () => {
+    const g = { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 2, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 2, outH: 5, outW: 4 };
+    const x = randn([2 * 3 * 9 * 8], { generator: new Generator(41) }).dataSync() as Float32Array;
+    x.set([NaN, -Infinity, -Infinity, NaN], 10);
+    const n = 2 * 3 * 5 * 4;
+    const [v0, i0, v1, i1] = [new Float32Array(n), new Float64Array(n), new Float32Array(n).fill(7), new Float64Array(n).fill(7)];
+    cpuKernels.maxPool2dForward(x, g, v0, i0);
+    inWasm('maxPool2dForward', x, g, v1, i1);
+    expect(same(v1, v0)).toBe(true);
+    expect(Array.from(i1)).toEqual(Array.from(i0));
+    const gOut = randn([n], { generator: new Generator(42) }).dataSync() as Float32Array;
+    const [d0, d1] = [new Float32Array(x.length), new Float32Array(x.length).fill(7)];
+    cpuKernels.maxPool2dBackward(gOut, i0, g, d0);
+    inWasm('maxPool2dBackward', gOut, i0, g, d1);
+    expect(same(d1, d0)).toBe(true);
+  });
+});
+
 describe('the wasm softmax kernels', () => {
   /** Checks a and b agree to one float32 ulp everywhere (NaN where the other is NaN) and returns how many differ at all. */
   const ulpsApart = (a: Float32Array, b: Float32Array): number => {

@@ -1,0 +1,52 @@
+// Max pooling over float32 (the plain kernels' rules, src/backend/cpu/pool.ts): windows clipped
+// to the input and scanned row-major; a value replaces the best if larger or NaN; a window of
+// -infinity keeps its first element. Indices (int64 storage: float64) are flat h * W + w.
+
+export function maxPool2dForward(
+  x: usize, batch: i32, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32,
+  out: usize, indices: usize,
+): void {
+  const plane = height * width;
+  let o = 0;
+  for (let p = 0; p < batch * channels; p++) {
+    const base = x + (<usize>(p * plane) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = oh * strideH - padH;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = ow * strideW - padW;
+        let best = -Infinity as f32;
+        let at = -1;
+        let first = -1;
+        for (let ki = 0; ki < kernelH; ki++) {
+          const h = h0 + ki * dilationH;
+          if (h < 0 || h >= height) continue;
+          for (let kj = 0; kj < kernelW; kj++) {
+            const w = w0 + kj * dilationW;
+            if (w < 0 || w >= width) continue;
+            const index = h * width + w;
+            if (first < 0) first = index;
+            const v = load<f32>(base + (<usize>index << 2));
+            if (v > best || v != v) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        store<f32>(out + (<usize>o << 2), best);
+        store<f64>(indices + (<usize>o << 3), <f64>(at >= 0 ? at : first));
+      }
+    }
+  }
+}
+
+export function maxPool2dBackward(gOut: usize, indices: usize, planes: i32, plane: i32, outputs: i32, gradInput: usize): void {
+  memory.fill(gradInput, 0, <usize>(planes * plane) << 2);
+  for (let p = 0; p < planes; p++) {
+    const base = gradInput + (<usize>(p * plane) << 2);
+    for (let o = p * outputs; o < (p + 1) * outputs; o++) {
+      const at = base + (<usize>(<i32>load<f64>(indices + (<usize>o << 3))) << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(gOut + (<usize>o << 2)));
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { Storage } from '../../dtype';
+import type { WindowGeometry } from '../types';
+
+/**
+ * Max pooling over each (n, c) plane: each output takes the largest value of its window, the
+ * window clipped to the input (padding holds no values), scanned row-major, as torch's kernel:
+ * a value replaces the best so far if larger or NaN (so the last NaN wins), ties keep the first,
+ * and a window of -infinity keeps its first element. indices gets the winner's flat h * W + w.
+ */
+export function maxPool2dForward(x: Storage, g: WindowGeometry, out: Storage, indices: Storage): void {
+  const { batch, channels, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW } = g;
+  const plane = height * width;
+  let o = 0;
+  for (let p = 0; p < batch * channels; p++) {
+    const base = p * plane;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = oh * strideH - padH;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = ow * strideW - padW;
+        let best = -Infinity;
+        let at = -1;
+        let first = -1;
+        for (let ki = 0; ki < kernelH; ki++) {
+          const h = h0 + ki * dilationH;
+          if (h < 0 || h >= height) continue;
+          for (let kj = 0; kj < kernelW; kj++) {
+            const w = w0 + kj * dilationW;
+            if (w < 0 || w >= width) continue;
+            const index = h * width + w;
+            if (first < 0) first = index;
+            const v = x[base + index];
+            if (v > best || v !== v) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        out[o] = best;
+        indices[o] = at >= 0 ? at : first;
+      }
+    }
+  }
+}
+
+/** Max pooling's backward: each output's gradient added to the input element that won its window. */
+export function maxPool2dBackward(gOut: Storage, indices: Storage, g: WindowGeometry, gradInput: Storage): void {
+  const plane = g.height * g.width;
+  const outputs = g.outH * g.outW;
+  gradInput.fill(0);
+  for (let p = 0; p < g.batch * g.channels; p++) {
+    for (let o = p * outputs; o < (p + 1) * outputs; o++) gradInput[p * plane + indices[o]] += gOut[o];
+  }
+}
