@@ -117,3 +117,38 @@ export function adam(
     store<f32>(p + at, pv - (stepSize * mNew) / (sqrt<f32>(vv) / bc2Sqrt + eps));
   }
 }
+
+/**
+ * One Adadelta step in place (cpu/optim.ts's adadeltaStep, in float32): g = sign * grad + wd p;
+ * v = rho v + (1 - rho) g^2; delta = sqrt(u + eps) / sqrt(v + eps) * g; u = rho u + (1 - rho) delta^2;
+ * p -= lr delta. sign is -1 to maximize.
+ */
+export function adadelta(p: usize, g: usize, v: usize, u: usize, n: i32, lr: f32, rho: f32, eps: f32, weightDecay: f32, sign: f32): void {
+  const vlr = f32x4.splat(lr);
+  const vrho = f32x4.splat(rho);
+  const vkeep = f32x4.splat(1 - rho);
+  const veps = f32x4.splat(eps);
+  const vwd = f32x4.splat(weightDecay);
+  const vsign = f32x4.splat(sign);
+  const lanes = n & ~3;
+  for (let i = 0; i < lanes; i += 4) {
+    const at = <usize>(i << 2);
+    const pv = v128.load(p + at);
+    const gv = f32x4.add(f32x4.mul(vsign, v128.load(g + at)), f32x4.mul(vwd, pv));
+    const sq = f32x4.add(f32x4.mul(v128.load(v + at), vrho), f32x4.mul(f32x4.mul(vkeep, gv), gv));
+    v128.store(v + at, sq);
+    const delta = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(v128.load(u + at), veps)), f32x4.sqrt(f32x4.add(sq, veps))), gv);
+    v128.store(u + at, f32x4.add(f32x4.mul(v128.load(u + at), vrho), f32x4.mul(f32x4.mul(vkeep, delta), delta)));
+    v128.store(p + at, f32x4.sub(pv, f32x4.mul(vlr, delta)));
+  }
+  for (let i = lanes; i < n; i++) {
+    const at = <usize>(i << 2);
+    const pv = load<f32>(p + at);
+    const gv = sign * load<f32>(g + at) + weightDecay * pv;
+    const sq = load<f32>(v + at) * rho + (1 - rho) * gv * gv;
+    store<f32>(v + at, sq);
+    const delta = (Mathf.sqrt(load<f32>(u + at) + eps) / Mathf.sqrt(sq + eps)) * gv;
+    store<f32>(u + at, load<f32>(u + at) * rho + (1 - rho) * delta * delta);
+    store<f32>(p + at, pv - lr * delta);
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastKernels } from '../kernels';
 import { float32, type Arena, type Span } from './arena';
 
-/** The SGD and Adam updates in place on float32 parameters and state. */
+/** The SGD, Adam and Adadelta updates in place on float32 parameters and state. */
 export function optimKernels(arena: Arena): FastKernels {
   const kernels = arena.kernels;
   return {
@@ -13,6 +13,15 @@ export function optimKernels(arena: Arena): FastKernels {
         if (momentumBuffer !== null) spans.push([momentumBuffer, 0, n, 'inout']);
         arena.run(spans, ([p, g, buf = 0]) =>
           kernels.sgd(p, g, buf, n, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.firstStep ? 1 : 0),
+        );
+      },
+    },
+    adadeltaStep: {
+      supports: (param, grad, squareAvg, accDelta) => float32(param, grad, squareAvg, accDelta),
+      run(param, grad, squareAvg, accDelta, h) {
+        const n = param.length;
+        arena.run([[param, 0, n, 'inout'], [grad, 0, n, 'in'], [squareAvg, 0, n, 'inout'], [accDelta, 0, n, 'inout']], ([p, g, v, u]) =>
+          kernels.adadelta(p, g, v, u, n, h.lr, h.rho, h.eps, h.weightDecay, h.maximize ? -1 : 1),
         );
       },
     },

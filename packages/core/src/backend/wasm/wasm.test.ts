@@ -188,6 +188,21 @@ describe('the wasm max-pooling kernels', () => {
   });
 });
 
+describe('the wasm Adadelta update', () => {
+  test('runs in wasm and agrees with the plain kernel to float32 rounding', () => {
+    const n = 1003;
+    const gen = new Generator(51);
+    const init = () => [0, 1, 2, 3].map(() => (randn([n], { generator: gen }).dataSync() as Float32Array).map(Math.abs));
+    const [p, grad, v, u] = init();
+    const plain = [p, v, u].map((a) => a.slice());
+    const fast = [p, v, u].map((a) => a.slice());
+    const h = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0.01, maximize: false };
+    cpuKernels.adadeltaStep(plain[0], grad, plain[1], plain[2], h);
+    inWasm('adadeltaStep', fast[0], grad, fast[1], fast[2], h);
+    fast.forEach((a, k) => a.forEach((x, i) => expect(Math.abs(x - plain[k][i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(plain[k][i])))));
+  });
+});
+
 describe('the wasm softmax kernels', () => {
   /** Checks a and b agree to one float32 ulp everywhere (NaN where the other is NaN) and returns how many differ at all. */
   const ulpsApart = (a: Float32Array, b: Float32Array): number => {
