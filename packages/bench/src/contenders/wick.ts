@@ -1,15 +1,21 @@
 import { manualSeed, rand, randint, setNumThreads, useBackend, type Tensor } from '@wick/core';
-import { Conv2d, Dropout, F, Linear, LogSoftmax, Module, NLLLoss, ReLU, Sequential, optim } from '@wick/nn';
+import { Conv2d, Dropout, F, Linear, LogSoftmax, Module, ReLU, Sequential, optim } from '@wick/nn';
 import type { Subject } from '../timing';
 
-/** One training step of the benchmark MLP in Wick on the given backend and thread count. */
-export function wickStep(backend: string, threads = 1): Subject {
+/**
+ * One training step (zeroGrad, NLL of the model's log-probabilities, backward, update) on the
+ * given backend and thread count, the model and optimizer built from seed 0 by `make`.
+ */
+function trainingStep(
+  backend: string,
+  threads: number,
+  inputShape: number[],
+  make: () => { model: Module & { forward(x: Tensor): Tensor }; opt: optim.Optimizer<{ lr: number }> },
+): Subject {
   manualSeed(0);
-  const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10), new LogSoftmax(1));
-  const criterion = new NLLLoss();
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
-  const x = rand([64, 784]);
-  const y = randint(0, 10, [64]);
+  const { model, opt } = make();
+  const x = rand(inputShape);
+  const y = randint(0, 10, [inputShape[0]]);
   return {
     select: () => {
       useBackend(backend);
@@ -17,10 +23,18 @@ export function wickStep(backend: string, threads = 1): Subject {
     },
     step: () => {
       opt.zeroGrad();
-      criterion.forward(model.forward(x), y).backward();
+      F.nllLoss(model.forward(x), y).backward();
       opt.step();
     },
   };
+}
+
+/** One training step of the benchmark MLP (784-128-ReLU-10, batch 64, SGD lr 0.01) in Wick. */
+export function wickStep(backend: string, threads = 1): Subject {
+  return trainingStep(backend, threads, [64, 784], () => {
+    const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10), new LogSoftmax(1));
+    return { model, opt: new optim.SGD(model.parameters(), { lr: 0.01 }) };
+  });
 }
 
 /** pytorch/examples' mnist Net, as examples/src/model.ts writes it. */
@@ -39,22 +53,10 @@ class Net extends Module {
   }
 }
 
-/** One training step of the mnist CNN (batch 64, Adadelta lr 1.0, NLL, dropout on) in Wick. */
+/** One training step of the mnist CNN (batch 64, Adadelta lr 1.0, dropout on) in Wick. */
 export function wickCnnStep(backend: string, threads = 1): Subject {
-  manualSeed(0);
-  const model = new Net();
-  const opt = new optim.Adadelta(model.parameters(), { lr: 1 });
-  const x = rand([64, 1, 28, 28]);
-  const y = randint(0, 10, [64]);
-  return {
-    select: () => {
-      useBackend(backend);
-      setNumThreads(threads);
-    },
-    step: () => {
-      opt.zeroGrad();
-      F.nllLoss(model.forward(x), y).backward();
-      opt.step();
-    },
-  };
+  return trainingStep(backend, threads, [64, 1, 28, 28], () => {
+    const model = new Net();
+    return { model, opt: new optim.Adadelta(model.parameters(), { lr: 1 }) };
+  });
 }
