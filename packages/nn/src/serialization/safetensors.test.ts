@@ -71,10 +71,25 @@ describe('safetensors', () => {
       ['unknown dtype', file({ a: { dtype: 'F8', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), `tensor 'a': unknown or unsupported dtype "F8"`],
       ['offsets out of range', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32(1)), "tensor 'a': data_offsets [0, 8] are out of range for 4 bytes"],
       ['size not matching the byte range', file({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2)), "tensor 'a' of dtype F32 and shape [3] needs 12 bytes, but its data_offsets span 8"],
-      ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)), "tensors 'a' and 'b' overlap"],
+      ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)), "tensor 'b' overlaps the tensor before it in the data (it starts at byte 4, before 8)"],
+      ['a gap between tensors', file({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, f32(3)), "tensor 'b' starts at byte 8, leaving a gap after byte 4 of the data"],
+      ['trailing bytes', file({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(2)), 'the tensors cover 4 bytes of data, but the file holds 8 (trailing or missing bytes)'],
+      ['non-string metadata', file({ __metadata__: { epochs: 3 } }), "__metadata__ 'epochs' must be a string, got 3"],
+      ['a key named twice', file(null, f32(2), '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}'), "the header names 'a' more than once"],
+      ['a 150 MB header length', (() => { const b = file({}); new DataView(b.buffer).setBigUint64(0, 150_000_000n, true); return b; })(), 'header length 150000000 exceeds the 100000000-byte limit'],
       ['bad shape', file({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32(1)), "tensor 'a': invalid shape [-1]"],
     ])('%s', (_name, bytes, message) => {
       expect(() => deserialize(bytes as Uint8Array, 'bad.safetensors')).toThrow(`bad.safetensors: ${message}`);
+    });
+
+    test("tensors named '__proto__' or 'constructor' are tensors like any other", () => {
+      const loaded = deserialize(file(null, f32(2), '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"constructor":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}'));
+      expect(Object.keys(loaded).sort()).toEqual(['__proto__', 'constructor']);
+      expect(Object.getPrototypeOf(loaded)).toBeNull();
+    });
+
+    test('save() refuses metadata that is not string to string', () => {
+      expect(() => serialize({}, { epochs: 3 } as unknown as Record<string, string>)).toThrow("serialize: __metadata__ 'epochs' must be a string, got 3");
     });
   });
 });

@@ -28,8 +28,24 @@ const READ_DTYPE: Record<string, ReadType> = {
 
 const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
 
-/** Encodes tensors (a state dict) as safetensors bytes. */
+/** The largest header the reference reader accepts (huggingface/safetensors' MAX_HEADER_SIZE). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/** Metadata must map strings to strings, as the format (and the reference reader) requires. */
+function checkMetadata(metadata: unknown, fail: (problem: string) => never): void {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) fail(`__metadata__ must be an object of strings, got ${JSON.stringify(metadata)}`);
+  for (const [k, v] of Object.entries(metadata as object)) {
+    if (typeof v !== 'string') fail(`__metadata__ '${k}' must be a string, got ${JSON.stringify(v)}`);
+  }
+}
+
+/** Encodes tensors (a state dict) as safetensors bytes; metadata must map strings to strings. */
 export function serialize(tensors: StateDict, metadata?: Record<string, string>): Uint8Array {
+  if (metadata !== undefined) {
+    checkMetadata(metadata, (problem) => {
+      throw new Error(`serialize: ${problem}`);
+    });
+  }
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) header.__metadata__ = metadata;
   let offset = 0;
@@ -74,6 +90,27 @@ function isNonNegativeInteger(v: unknown): v is number {
 }
 
 /**
+ * The keys of a JSON object's top level, duplicates included (JSON.parse keeps only the last of
+ * a repeated key, so a file naming a tensor twice would load silently): a scan of the text that
+ * skips strings and nested values.
+ */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (depth === 1 && /^\s*:/.test(json.slice(j + 1, j + 64))) keys.push(JSON.parse(json.slice(i, j + 1)) as string);
+      i = j;
+    } else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return keys;
+}
+
+/**
  * Decodes safetensors bytes into tensors. The input is untrusted: every length, dtype, shape
  * and offset is checked before any tensor is built, and errors name `source` and the tensor.
  */
@@ -84,18 +121,27 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
   if (bytes.length < 8) fail(`too short (${bytes.length} bytes) to hold a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   if (headerLength > BigInt(bytes.length - 8)) {
     fail(`header length ${headerLength} exceeds the ${bytes.length - 8} bytes after the length field`);
   }
   const dataStart = 8 + Number(headerLength);
   const dataLength = bytes.length - dataStart;
   let header: unknown;
+  let text = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    header = JSON.parse(text);
   } catch (e) {
     fail(`malformed JSON header: ${(e as Error).message}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(text)) {
+    if (seen.has(key)) fail(`the header names '${key}' more than once`);
+    seen.add(key);
+  }
+  if ('__metadata__' in (header as object)) checkMetadata((header as Record<string, unknown>).__metadata__, fail);
 
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
@@ -119,12 +165,19 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
     }
     entries.push({ name, type: type as ReadType, shape: dims, begin, end });
   }
+  // As the reference reader: the tensors' data follow one another with no gap and no overlap and
+  // cover the data exactly.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].begin < sorted[i - 1].end) fail(`tensors '${sorted[i - 1].name}' and '${sorted[i].name}' overlap in the data`);
+  let expected = 0;
+  for (const e of sorted) {
+    if (e.begin < expected) fail(`tensor '${e.name}' overlaps the tensor before it in the data (it starts at byte ${e.begin}, before ${expected})`);
+    if (e.begin > expected) fail(`tensor '${e.name}' starts at byte ${e.begin}, leaving a gap after byte ${expected} of the data`);
+    expected = e.end;
   }
+  if (expected !== dataLength) fail(`the tensors cover ${expected} bytes of data, but the file holds ${dataLength} (trailing or missing bytes)`);
 
-  const out: StateDict = {};
+  // No prototype: a tensor named '__proto__' or 'constructor' is a tensor like any other.
+  const out = Object.create(null) as StateDict;
   for (const e of entries) {
     const n = (e.end - e.begin) / e.type.bytes;
     const values = e.type.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
