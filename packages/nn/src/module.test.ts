@@ -1,6 +1,6 @@
-import { Tensor, manualSeed, noGrad, ones, tensor, zeros } from '@wick/core';
+import { Tensor, full, manualSeed, noGrad, ones, tensor, zeros } from '@wick/core';
 import {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, ELU, Flatten, GELU, Hardtanh, HuberLoss, KLDivLoss, L1Loss, LeakyReLU, Linear, LogSigmoid,
+  BCELoss, BCEWithLogitsLoss, BatchNorm1d, CrossEntropyLoss, Dropout, ELU, Flatten, GELU, Hardtanh, HuberLoss, KLDivLoss, L1Loss, LeakyReLU, Linear, LogSigmoid,
   LogSoftmax, MSELoss, Module, ModuleDict, ModuleList, Parameter, ReLU, Sequential, SiLU, SmoothL1Loss, Softmax, Softplus, F,
 } from './index';
 import { describeEachBackend } from '@wick/test-harness';
@@ -62,6 +62,20 @@ describeEachBackend('modules', () => {
         unexpectedKeys: ['extra'],
       });
       expect(b.fc1.weight.sum().item()).toBe(0);
+    });
+
+    test('a load that fails converting one value changes nothing, and names the key', () => {
+      const net = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
+      const state = net.stateDict();
+      const before = state['0.weight'].toArray();
+      const bad = { ...state, '0.weight': zeros([2, 2]), '1.num_batches_tracked': full([], NaN) };
+      expect(() => net.loadStateDict(bad)).toThrow('1.num_batches_tracked: to(int64): value NaN cannot be represented as int64; nothing was loaded');
+      expect(net.stateDict()['0.weight'].toArray()).toEqual(before);
+      const proto = { ...state, constructor: zeros([1]) };
+      expect(() => net.loadStateDict(proto)).toThrow('Unexpected key(s): "constructor"');
+      const missing = Object.fromEntries(Object.entries(state).filter(([k]) => k !== '0.bias'));
+      expect(() => net.loadStateDict({ ...missing, toString: zeros([1]) } as never)).toThrow('Missing key(s): "0.bias"');
+      expect(() => net.loadStateDict({ ...state, '0.bias': [1, 2] as never })).toThrow('0.bias: expected a tensor, got object');
     });
 
     test('buffers are in stateDict unless non-persistent', () => {

@@ -215,12 +215,18 @@ export abstract class Module {
     checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    // Own keys only: a key like 'constructor' must not be found on a dict's prototype.
+    const has = (dict: object, k: string) => Object.hasOwn(dict, k);
+    const missingKeys = Object.keys(own).filter((k) => !has(state, k));
+    const unexpectedKeys = Object.keys(state).filter((k) => !has(own, k));
     const problems: string[] = [];
     for (const [k, target] of Object.entries(own)) {
+      if (!has(state, k)) continue;
       const src = state[k];
-      if (src === undefined) continue;
+      if (!(src instanceof Tensor)) {
+        problems.push(`${k}: expected a tensor, got ${src === null ? 'null' : typeof src}`);
+        continue;
+      }
       if (!sameShape(src.shape, target.shape)) {
         problems.push(`size mismatch for ${k}: copying a tensor of shape ${formatShape(src.shape)}, the shape in this module is ${formatShape(target.shape)}`);
       }
@@ -232,8 +238,20 @@ export abstract class Module {
     if (problems.length > 0) {
       throw new Error(`Error(s) in loading stateDict for ${this.constructor.name}:\n\t${problems.join('\n\t')}`);
     }
+    // Every value is converted to its target's dtype before any is copied, so a value that cannot
+    // be converted (NaN into int64) fails the load with nothing changed, naming its key.
+    const updates = noGrad(() =>
+      Object.entries(own).flatMap(([k, target]) => {
+        if (!has(state, k)) return [];
+        try {
+          return [[target, state[k].to(target.dtype)] as const];
+        } catch (e) {
+          throw new Error(`Error(s) in loading stateDict for ${this.constructor.name}: ${k}: ${(e as Error).message}; nothing was loaded`, { cause: e });
+        }
+      }),
+    );
     noGrad(() => {
-      for (const [k, target] of Object.entries(own)) if (k in state) target.copy_(state[k]);
+      for (const [target, value] of updates) target.copy_(value);
     });
     return { missingKeys, unexpectedKeys };
   }
