@@ -8,15 +8,31 @@ export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 
 export type Storage = Float32Array | Float64Array | Uint8Array;
 
-export function allocate(dtype: DType, size: number): Storage {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-    case 'int64':
-      return new Float64Array(size);
-    case 'bool':
-      return new Uint8Array(size);
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
+
+/**
+ * Zeroed storage for `size` elements of dtype. Too large a request (beyond what the engine gives
+ * one typed array) is refused naming `op`, the element count and the bytes, not with the
+ * engine's bare "Invalid typed array length".
+ */
+export function allocate(dtype: DType, size: number, op = 'allocate'): Storage {
+  try {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+      case 'int64':
+        return new Float64Array(size);
+      case 'bool':
+        return new Uint8Array(size);
+    }
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = size * BYTES[dtype];
+    throw new Error(
+      `${op}: cannot allocate ${size} ${dtype} elements (${bytes} bytes, ${(bytes / 2 ** 30).toFixed(1)} GiB): more than JavaScript gives one array here`,
+      { cause: e },
+    );
   }
 }
 

@@ -40,3 +40,16 @@ describeEachBackend('conveniences PyTorch code leans on', () => {
     expect(() => x.index(tensor([0.5]))).toThrow('index: index tensor 0 must be int64, got float32');
   });
 });
+
+describe('clear limits', () => {
+  test('an allocation too large names the op, the elements and the bytes', () => {
+    expect(() => zeros([1e5, 1e5])).toThrow('zeros: cannot allocate 10000000000 float32 elements (40000000000 bytes, 37.3 GiB)');
+    expect(() => randn(1e5, 1e5)).toThrow('randn: cannot allocate 10000000000 float32 elements');
+  });
+
+  test('booleans and numbers mixed in nested arrays are refused', () => {
+    expect(() => tensor([true, 2])).toThrow('tensor: mixed booleans and numbers: a boolean at index [0] and the number 2 at index [1]; give one type');
+    expect(() => tensor([[1], [false]])).toThrow('a number at index [0, 0] and the boolean false at index [1, 0]');
+    expect(tensor([true, false]).dtype).toBe('bool');
+  });
+});

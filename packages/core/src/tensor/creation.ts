@@ -59,13 +59,19 @@ export function tensor(data: TensorData, options: TensorDataOptions = {}): Tenso
   return finish(Tensor.fromStorage(storage, shape, dtype), options);
 }
 
+/** A tensor of the given shape filled with value (torch.full); NaN and infinities are allowed here. */
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
   checkOptions('full', options, ['dtype', 'requiresGrad']);
-  checkShape('full', shape);
+  return filled('full', shape, value, options);
+}
+
+/** full() as the named creation function (zeros, ones) builds it, errors naming that function. */
+function filled(op: string, shape: readonly number[], value: number | boolean, options: TensorOptions): Tensor {
+  checkShape(op, shape);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  checkValue('full', dtype, v);
-  const data = allocate(dtype, numelOf(shape));
+  checkValue(op, dtype, v);
+  const data = allocate(dtype, numelOf(shape), op);
   if (v !== 0) data.fill(dtype === 'bool' ? 1 : v);
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }
@@ -95,13 +101,13 @@ function sizeArgs<O extends object>(op: string, args: SizeArgs<O>, known: readon
 /** Zeros of the given size (torch.zeros): `zeros(2, 3)` or `zeros([2, 3], { dtype })`. */
 export function zeros(...args: SizeArgs<TensorOptions>): Tensor {
   const [shape, options] = sizeArgs('zeros', args, ['dtype', 'requiresGrad']);
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** Ones of the given size (torch.ones). */
 export function ones(...args: SizeArgs<TensorOptions>): Tensor {
   const [shape, options] = sizeArgs('ones', args, ['dtype', 'requiresGrad']);
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /**
@@ -136,7 +142,7 @@ function randomTensor(op: string, shape: readonly number[], options: RandomOptio
   checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
   if (!isFloatingPoint(dtype)) throw new Error(`${op}: expected a floating-point dtype, got ${dtype}`);
-  const data = allocate(dtype, numelOf(shape));
+  const data = allocate(dtype, numelOf(shape), op);
   fill(data, dtype, options.generator ?? defaultGenerator);
   return finish(Tensor.fromStorage(data, shape, dtype), options);
 }

@@ -42,6 +42,8 @@ export function flattenNested(data: unknown, shape: readonly number[], dtype: DT
   let k = 0;
   const path: number[] = [];
   const where = (): string => (path.length > 0 ? ` at index ${formatShape(path)}` : '');
+  // The first leaf's kind: booleans and numbers mixed are refused, not silently made one type.
+  let kind: { type: string; at: string } | null = null;
   const visit = (node: unknown, depth: number): void => {
     if (depth < shape.length) {
       if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -56,6 +58,12 @@ export function flattenNested(data: unknown, shape: readonly number[], dtype: DT
         path.pop();
       }
       return;
+    }
+    if (typeof node === 'number' || typeof node === 'boolean') {
+      if (kind === null) kind = { type: typeof node, at: where() };
+      else if (kind.type !== typeof node) {
+        throw new Error(`tensor: mixed booleans and numbers: a ${kind.type}${kind.at} and the ${typeof node} ${String(node)}${where()}; give one type`);
+      }
     }
     let v: number;
     if (typeof node === 'number') v = node;
