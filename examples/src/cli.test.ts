@@ -21,6 +21,10 @@ describe('the training CLI', () => {
     [['--loss', 'mse'], "--loss must be one of cross-entropy, nll, got 'mse'"],
     [['--data', '/no/such/dir'], "--data must be a directory of IDX files, got '/no/such/dir'"],
     [['--threads', '0'], "--threads must be a positive integer, got '0'"],
+    [['--threads', '999'], '--threads must be at most'],
+    [['--epochs', '-1'], "--epochs must be a positive integer, got '-1'"],
+    [['--lr', '-0.5'], "--lr must be a positive number, got '-0.5'"],
+    [['--out', ''], "--out must name a directory, got ''"],
     [['--backend', 'gpu'], "--backend must be one of wasm, cpu, got 'gpu'"],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('%j is refused', (argv, message) => {

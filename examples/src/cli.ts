@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { maxNumThreads } from '@wick/core';
 
 export type ModelName = 'mlp' | 'cnn';
 export type OptimizerName = 'adam' | 'adamw' | 'sgd' | 'adadelta';
@@ -67,12 +68,28 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, allowed:
   return raw as T;
 }
 
+/**
+ * `--flag -1` as `--flag=-1`: a value starting with '-' would otherwise be taken for an option
+ * ("argument is ambiguous"), where the user meant a number that the checks below then refuse.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i].startsWith('--') && !argv[i].includes('=') && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** Parses the command line; returns null when help was asked for. */
-export function parseCli(argv: readonly string[]): TrainConfig | null {
+export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()): TrainConfig | null {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -118,6 +135,9 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
     seed = Number(v.seed);
     if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${v.seed}'`);
   }
+  if (v.out !== undefined && v.out.trim() === '') throw new UsageError("--out must name a directory, got ''");
+  const threads = positiveInteger('threads', v.threads, 1);
+  if (threads > maxThreads) throw new UsageError(`--threads must be at most ${maxThreads} here (this platform gives kernels ${maxThreads} thread${maxThreads > 1 ? 's' : ''}), got ${threads}`);
   if (v.data !== undefined && !(existsSync(v.data) && statSync(v.data).isDirectory())) {
     throw new UsageError(`--data must be a directory of IDX files, got '${v.data}', which is not a directory`);
   }
@@ -133,7 +153,7 @@ export function parseCli(argv: readonly string[]): TrainConfig | null {
     model,
     loss: oneOf('loss', v.loss, ['cross-entropy', 'nll'] as const, 'cross-entropy'),
     hidden: positiveInteger('hidden', v.hidden, 128),
-    threads: positiveInteger('threads', v.threads, 1),
+    threads,
     backend: oneOf('backend', v.backend, ['wasm', 'cpu'] as const, 'wasm'),
   };
 }
