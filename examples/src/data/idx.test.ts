@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseIdx, readIdxPair } from './idx';
+import { loadSplits } from './index';
 
 /** IDX bytes of unsigned bytes with the given shape. */
 function idx(shape: number[], data: number[], magicType = 0x08): Uint8Array {
@@ -52,4 +54,45 @@ describe('IDX files', () => {
     expect(() => readIdxPair(dir, 't10k')).toThrow(/t10k-labels-idx1-ubyte: 2 labels do not match the 3 images of .*t10k-images-idx3-ubyte/);
     expect(() => readIdxPair(dir, 'train')).toThrow('neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found');
   });
+});
+
+describe('hostile or broken data are refused before training, naming the file', () => {
+  const images = (n: number, side = 2) => idx([n, side, side], new Array(n * side * side).fill(7));
+  const labels = (values: number[]) => idx([values.length], values);
+
+  test('a label beyond the ten classes, and an empty set', () => {
+    const dir = dirWith({ 'train-images-idx3-ubyte': images(3), 'train-labels-idx1-ubyte': labels([1, 200, 3]) });
+    expect(() => readIdxPair(dir, 'train')).toThrow(`${join(dir, 'train-labels-idx1-ubyte')}: label 200 at index 1 is out of range for 10 classes (0 to 9)`);
+    const empty = dirWith({ 'train-images-idx3-ubyte': images(0), 'train-labels-idx1-ubyte': labels([]) });
+    expect(() => readIdxPair(empty, 'train')).toThrow('holds no images');
+  });
+
+  test('a gzip bomb stops at the size its IDX header declares', () => {
+    const header = idx([1, 1, 1], [0]);
+    const bomb = gzipSync(Buffer.concat([Buffer.from(header), Buffer.alloc(64 * 1024 * 1024)]));
+    expect(bomb.length).toBeLessThan(200_000);
+    expect(() => parseIdx(bomb, 'bomb.gz')).toThrow('bomb.gz: it inflates beyond the size its IDX header declares');
+  });
+
+  test('FIFOs, directories and symbolic link loops are refused by name', () => {
+    const dir = dirWith({ 'train-labels-idx1-ubyte': labels([1]) });
+    mkdirSync(join(dir, 'train-images-idx3-ubyte'));
+    expect(() => readIdxPair(dir, 'train')).toThrow(`${join(dir, 'train-images-idx3-ubyte')}: is a directory, not a regular file`);
+    const fifo = dirWith({ 'train-labels-idx1-ubyte': labels([1]) });
+    execFileSync('mkfifo', [join(fifo, 'train-images-idx3-ubyte')]);
+    expect(() => readIdxPair(fifo, 'train')).toThrow('is a FIFO, not a regular file');
+    const loop = dirWith({ 'train-labels-idx1-ubyte': labels([1]) });
+    symlinkSync(join(loop, 'train-images-idx3-ubyte'), join(loop, 'train-images-idx3-ubyte'));
+    expect(() => readIdxPair(loop, 'train')).toThrow(`${join(loop, 'train-images-idx3-ubyte')}: a symbolic link loop`);
+  });
+});
+
+test('training and test images of different sizes are refused', () => {
+  const dir = dirWith({
+    'train-images-idx3-ubyte': idx([1, 2, 2], [1, 2, 3, 4]),
+    'train-labels-idx1-ubyte': idx([1], [1]),
+    't10k-images-idx3-ubyte': idx([1, 3, 3], new Array(9).fill(1)),
+    't10k-labels-idx1-ubyte': idx([1], [2]),
+  });
+  expect(() => loadSplits(dir)).toThrow(`${dir}: the training images have 4 pixels each but the test images 9; both sets must have one image size`);
 });

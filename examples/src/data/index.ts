@@ -20,6 +20,9 @@ export function loadSplits(dataDir?: string): Splits {
   }
   const train = readIdxPair(dataDir, 'train');
   const test = readIdxPair(dataDir, 't10k');
+  if (train.pixels !== test.pixels) {
+    throw new Error(`${dataDir}: the training images have ${train.pixels} pixels each but the test images ${test.pixels}; both sets must have one image size`);
+  }
   return { train, test, description: `IDX files in ${dataDir}, ${train.count} train / ${test.count} test` };
 }
 
