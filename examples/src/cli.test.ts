@@ -3,7 +3,7 @@ import { parseCli, UsageError } from './cli';
 describe('the training CLI', () => {
   test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
     expect(parseCli([])).toEqual({
-      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', gamma: 1, seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
+      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', gamma: 1, overwrite: false, seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
     });
   });
 

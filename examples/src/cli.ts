@@ -18,6 +18,8 @@ export interface TrainConfig {
   seed: number;
   dataDir?: string;
   outDir?: string;
+  /** Replace the files of an existing run in outDir. */
+  overwrite: boolean;
   loss: LossName;
   hidden: number;
   threads: number;
@@ -44,7 +46,9 @@ Options:
                      train-labels-idx1-ubyte[.gz], t10k-...) instead of the embedded digits;
                      e.g. /usr/share/datasets/fashion-mnist
   --out DIR          where to write model.safetensors, metrics.json and curves.svg
-                     (default runs/mnist-<date>-<time>)
+                     (default runs/mnist-<date>-<time>); checked writable before training,
+                     and refused if it already holds files, unless --overwrite
+  --overwrite        replace the files of an existing run in --out
   --loss NAME        mlp only: cross-entropy (CrossEntropyLoss on logits) or nll
                      (LogSoftmax + NLLLoss) (default cross-entropy)
   --hidden N         mlp only: hidden units (default 128)
@@ -101,6 +105,7 @@ export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()):
         seed: { type: 'string' },
         data: { type: 'string' },
         out: { type: 'string' },
+        overwrite: { type: 'boolean' },
         loss: { type: 'string' },
         hidden: { type: 'string' },
         model: { type: 'string' },
@@ -150,6 +155,7 @@ export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()):
     seed,
     dataDir: v.data,
     outDir: v.out,
+    overwrite: v.overwrite === true,
     model,
     loss: oneOf('loss', v.loss, ['cross-entropy', 'nll'] as const, 'cross-entropy'),
     hidden: positiveInteger('hidden', v.hidden, 128),

@@ -3,12 +3,12 @@
  * The main job: train a classifier of handwritten digits and write weights, metrics and curves.
  * Run from the repository root with `pnpm train [options]`; `pnpm train --help` lists them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { save } from '@wick/nn';
+import { save, writeFileAtomic } from '@wick/nn';
 import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
 import { loadSplits } from './data';
+import { prepareOutDir } from './outDir';
 import { formatConfusion } from './report/confusion';
 import { curvesSvg } from './report/curves';
 import { train } from './trainer';
@@ -37,6 +37,7 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   const outDir = resolve(config.outDir ?? defaultOutDir());
+  prepareOutDir(outDir, config.overwrite);
   const splits = loadSplits(config.dataDir);
   console.log(`data: ${splits.description}`);
   console.log(
@@ -66,14 +67,13 @@ function main(argv: readonly string[]): number {
     },
   });
 
-  mkdirSync(outDir, { recursive: true });
   save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: architecture(config, splits.train.pixels) });
   const final = result.history[result.history.length - 1];
-  writeFileSync(
+  writeFileAtomic(
     join(outDir, 'metrics.json'),
     `${JSON.stringify({ config, data: splits.description, epochs: result.history, confusionMatrix: result.confusion }, null, 2)}\n`,
   );
-  writeFileSync(join(outDir, 'curves.svg'), curvesSvg(result.history, `${splits.description}; final test accuracy ${(100 * final.testAcc).toFixed(2)}%`));
+  writeFileAtomic(join(outDir, 'curves.svg'), curvesSvg(result.history, `${splits.description}; final test accuracy ${(100 * final.testAcc).toFixed(2)}%`));
   console.log(`\nconfusion matrix on the ${splits.test.count} held-out images (rows: true digit, columns: predicted):`);
   console.log(formatConfusion(result.confusion));
   console.log(`\nfinal test accuracy ${(100 * final.testAcc).toFixed(2)}%`);

@@ -13,7 +13,7 @@ function head(set: ImageSet, n: number): ImageSet {
 
 const digits = loadEmbeddedDigits();
 const small: Splits = { train: head(digits.train, 640), test: head(digits.test, 200), description: 'small' };
-const config: TrainConfig = { model: 'mlp', epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', gamma: 1, seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1, backend: 'wasm' };
+const config: TrainConfig = { model: 'mlp', epochs: 2, batchSize: 64, lr: 5e-3, optimizer: 'adam', gamma: 1, overwrite: false, seed: 1, loss: 'cross-entropy', hidden: 32, threads: 1, backend: 'wasm' };
 
 describe('training on real digits', () => {
   test('the embedded data split is 8,000 / 2,000 with all ten digits', () => {
@@ -44,6 +44,10 @@ describe('training on real digits', () => {
     const nll = train({ ...config, epochs: 1, loss: 'nll' }, small).stepLosses;
     nll.forEach((v, i) => expect(v).toBeCloseTo(ce[i], 4));
   });
+});
+
+test('a loss that stops being finite stops training, naming the epoch and step', () => {
+  expect(() => train({ ...config, epochs: 1, lr: 1e30 }, small)).toThrow(/training stopped: the loss became (NaN|Infinity) at epoch 1, step \d+/);
 });
 
 describe('backends', () => {

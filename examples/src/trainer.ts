@@ -109,6 +109,9 @@ export function train(config: TrainConfig, splits: Splits, hooks: TrainHooks = {
       optimizer.step();
 
       const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new Error(`training stopped: the loss became ${value} at epoch ${epoch}, step ${batch + 1} (a smaller --lr may help); nothing was written`);
+      }
       stepLosses.push(value);
       lossSum += value * labels.numel();
       seen += labels.numel();

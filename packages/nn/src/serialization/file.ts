@@ -3,7 +3,12 @@ import { deserialize, serialize } from './safetensors';
 
 interface NodeFs {
   readFileSync(path: string): Uint8Array;
-  writeFileSync(path: string, data: Uint8Array): void;
+  openSync(path: string, flags: string): number;
+  writeSync(fd: number, data: Uint8Array): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  rmSync(path: string, options: { force: boolean }): void;
 }
 
 /** Held in a variable so that bundlers building for browsers do not try to include it. */
@@ -21,9 +26,34 @@ function fs(op: string): NodeFs {
   return require(NODE_FS) as NodeFs;
 }
 
-/** Writes a state dict to a .safetensors file that safetensors.torch.load_file reads. */
+/**
+ * Writes bytes to `path` atomically: to a temporary file beside it, flushed to disk, then renamed
+ * into place, so a crash or a full disk leaves any previous file at `path` whole. Errors name the
+ * path. (Node only.)
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const f = fs('writeFileAtomic');
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const temp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${process.pid}.tmp`;
+  try {
+    const fd = f.openSync(temp, 'w');
+    try {
+      for (let at = 0; at < bytes.length; ) at += f.writeSync(fd, bytes.subarray(at));
+      f.fsyncSync(fd);
+    } finally {
+      f.closeSync(fd);
+    }
+    f.renameSync(temp, path);
+  } catch (e) {
+    f.rmSync(temp, { force: true });
+    throw new Error(`${path}: could not be written (${(e as { code?: string }).code ?? (e as Error).message}); any previous file there is unchanged`, { cause: e });
+  }
+}
+
+/** Writes a state dict to a .safetensors file that safetensors.torch.load_file reads, atomically (see writeFileAtomic). */
 export function save(stateDict: StateDict, path: string, metadata?: Record<string, string>): void {
-  fs('save').writeFileSync(path, serialize(stateDict, metadata));
+  writeFileAtomic(path, serialize(stateDict, metadata));
 }
 
 /** Reads a .safetensors file (checked as untrusted input) into a state dict. */

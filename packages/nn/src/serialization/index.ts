@@ -1,2 +1,2 @@
 export { serialize, deserialize } from './safetensors';
-export { save, load } from './file';
+export { save, load, writeFileAtomic } from './file';

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad, tensor, testing } from '@wick/core';
 import interop from '../../golden/interop.json';
 import { Linear, ReLU, Sequential } from '../index';
-import { deserialize, load, save, serialize } from './index';
+import { deserialize, load, save, serialize, writeFileAtomic } from './index';
 
 const golden = join(__dirname, '..', '..', 'golden');
 const mlp = () => new Sequential(new Linear(20, 16), new ReLU(), new Linear(16, 10));
@@ -91,5 +91,17 @@ describe('safetensors', () => {
     test('save() refuses metadata that is not string to string', () => {
       expect(() => serialize({}, { epochs: 3 } as unknown as Record<string, string>)).toThrow("serialize: __metadata__ 'epochs' must be a string, got 3");
     });
+  });
+});
+
+describe('writeFileAtomic', () => {
+  test('replaces the file whole and leaves no temporary file; a failure names the path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const path = join(dir, 'metrics.json');
+    writeFileAtomic(path, '{"a":1}');
+    writeFileAtomic(path, '{"a":2}');
+    expect(readFileSync(path, 'utf8')).toBe('{"a":2}');
+    expect(readdirSync(dir)).toEqual(['metrics.json']);
+    expect(() => writeFileAtomic(join(dir, 'missing', 'x.json'), 'x')).toThrow(`${join(dir, 'missing', 'x.json')}: could not be written (ENOENT); any previous file there is unchanged`);
   });
 });
