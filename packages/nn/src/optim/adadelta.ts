@@ -36,7 +36,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       adadeltaStep_(group.params, group, (p) => {
         const state = this.stateOf(p);
         state.step = ((state.step as number | undefined) ?? 0) + 1;
-        return { squareAvg: this.buffer(state, 'squareAvg', p), accDelta: this.buffer(state, 'accDelta', p) };
+        return { squareAvg: this.buffer(state, 'square_avg', p), accDelta: this.buffer(state, 'acc_delta', p) };
       });
     }
   }

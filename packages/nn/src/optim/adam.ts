@@ -40,9 +40,9 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
         const step = ((state.step as number | undefined) ?? 0) + 1;
         state.step = step;
         return {
-          expAvg: this.buffer(state, 'expAvg', p),
-          expAvgSq: this.buffer(state, 'expAvgSq', p),
-          maxExpAvgSq: group.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null,
+          expAvg: this.buffer(state, 'exp_avg', p),
+          expAvgSq: this.buffer(state, 'exp_avg_sq', p),
+          maxExpAvgSq: group.amsgrad ? this.buffer(state, 'max_exp_avg_sq', p) : null,
           step,
         };
       });

@@ -11,7 +11,7 @@ export type { RMSpropOptions } from './rmsprop';
 export { Adagrad } from './adagrad';
 export type { AdagradOptions } from './adagrad';
 export { LRScheduler, StepLR, CosineAnnealingLR, ExponentialLR, MultiStepLR, LinearLR, LambdaLR } from './lrScheduler';
-export type { WithLr } from './lrScheduler';
+export type { WithLr, SchedulerStateDict } from './lrScheduler';
 export { OneCycleLR } from './oneCycle';
 export type { OneCycleLROptions } from './oneCycle';
 export { ReduceLROnPlateau } from './plateau';

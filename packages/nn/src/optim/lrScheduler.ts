@@ -1,6 +1,13 @@
 import { checkOptions } from '@wick/core';
 import type { Optimizer } from './optimizer';
 
+/** A scheduler's position, in torch's layout and names. */
+export interface SchedulerStateDict {
+  last_epoch: number;
+  base_lrs: number[];
+  _last_lr: number[];
+}
+
 /** What a scheduler needs of an optimizer's groups: an lr. */
 export type WithLr = { lr: number };
 
@@ -45,13 +52,23 @@ export abstract class LRScheduler {
     return [...this.lastLr];
   }
 
-  stateDict(): { lastEpoch: number; baseLrs: number[]; lastLr: number[] } {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr] };
+  /** The schedule's position in torch's layout and names (`last_epoch`, `base_lrs`, `_last_lr`). */
+  stateDict(): SchedulerStateDict {
+    return { last_epoch: this.lastEpoch, base_lrs: [...this.baseLrs], _last_lr: [...this.lastLr] };
   }
 
-  loadStateDict(state: { lastEpoch: number; lastLr: number[] }): void {
-    this.lastEpoch = state.lastEpoch;
-    this.lastLr = [...state.lastLr];
+  /** Restores a position saved by stateDict() (or torch's), checked before anything changes. */
+  loadStateDict(state: SchedulerStateDict): void {
+    const groups = this.baseLrs.length;
+    if (!Number.isInteger(state.last_epoch) || state.last_epoch < 0) throw new Error(`${this.constructor.name}: last_epoch must be a non-negative integer, got ${state.last_epoch}`);
+    for (const key of ['base_lrs', '_last_lr'] as const) {
+      if (!Array.isArray(state[key]) || state[key].length !== groups) {
+        throw new Error(`${this.constructor.name}: ${key} must hold one lr per parameter group (${groups})`);
+      }
+    }
+    this.lastEpoch = state.last_epoch;
+    this.baseLrs.splice(0, groups, ...state.base_lrs);
+    this.lastLr = [...state._last_lr];
   }
 }
 

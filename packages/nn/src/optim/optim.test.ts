@@ -89,6 +89,21 @@ describe('lr schedulers follow PyTorch', () => {
     });
   });
 
+  test("state dicts in torch's layout restore the schedule", () => {
+    const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const sched = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    [1, 2, 3].forEach(() => sched.step());
+    const saved = sched.stateDict();
+    expect(saved).toEqual({ last_epoch: 3, base_lrs: [0.1], _last_lr: [0.05] });
+    const opt2 = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.05 });
+    const again = new StepLR(opt2, { stepSize: 2, gamma: 0.5 });
+    again.loadStateDict(saved);
+    again.step();
+    sched.step();
+    expect(again.getLastLr()).toEqual(sched.getLastLr());
+    expect(() => again.loadStateDict({ ...saved, base_lrs: [] })).toThrow('StepLR: base_lrs must hold one lr per parameter group (1)');
+  });
+
   test('OneCycleLR refuses a step past the cycle and optimizers without momentum', () => {
     const p = [zeros([1], { requiresGrad: true })];
     expect(() => new OneCycleLR(new Adadelta(p), { maxLr: 1, totalSteps: 3 })).toThrow('OneCycleLR: optimizer must support momentum or betas with cycleMomentum enabled');
@@ -109,8 +124,11 @@ describe('optimizer behaviour', () => {
     expect(layer.bias!.toArray()).toEqual(biasBefore);
     expect(opt.state.get(layer.weight)?.step).toBe(1);
     const saved = opt.stateDict();
-    expect(saved.paramGroups[0].params).toEqual([0, 1]);
+    expect(saved.param_groups[0].params).toEqual([0, 1]);
     expect(Object.keys(saved.state)).toEqual(['0']);
+    // torch's layout and names: exp_avg, exp_avg_sq, step; lr, betas, eps, weight_decay, amsgrad.
+    expect(Object.keys(saved.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
+    expect(Object.keys(saved.param_groups[0]).sort()).toEqual(['amsgrad', 'betas', 'eps', 'lr', 'params', 'weight_decay']);
     const again = new Adam(layer.parameters(), { lr: 0.5 });
     again.loadStateDict(saved);
     expect(again.paramGroups[0].lr).toBe(0.1);
@@ -141,8 +159,12 @@ describe('optimizer behaviour', () => {
 test('a state dict naming a parameter the optimizer lacks is refused before anything changes', () => {
   const p = zeros([2], { requiresGrad: true });
   const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
-  expect(() => opt.loadStateDict({ state: { 3: { momentumBuffer: zeros([2]) } }, paramGroups: [{ ...opt.paramGroups[0], params: [0] }] })).toThrow(
+  const groups = opt.stateDict().param_groups;
+  expect(() => opt.loadStateDict({ state: { 3: { momentum_buffer: zeros([2]) } }, param_groups: groups })).toThrow(
     'SGD: the loaded state dict has state for parameter 3, but this optimizer has 1 parameters',
+  );
+  expect(() => opt.loadStateDict({ state: {}, param_groups: [{ ...groups[0], weightdecay: 1 }] })).toThrow(
+    "SGD: the loaded state dict's parameter groups have an unknown option 'weightdecay'",
   );
   expect(opt.state.size).toBe(0);
 });

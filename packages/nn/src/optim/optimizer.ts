@@ -7,11 +7,22 @@ export type ParamGroup<O> = { params: Tensor[] } & O;
 /** Per-parameter state: tensors (momentum buffers, moments) and numbers (step counts). */
 export type ParamState = Record<string, Tensor | number>;
 
-export interface OptimizerStateDict<O> {
-  /** State by parameter index (the order of parameters over all groups), as in torch. */
+/**
+ * An optimizer's state in torch's layout, so it maps one to one onto torch's
+ * `optimizer.state_dict()`: `state` by parameter index (the order of parameters over all groups)
+ * with torch's names (`exp_avg`, `exp_avg_sq`, `momentum_buffer`, `step`, ...), and
+ * `param_groups` with each group's options under torch's names (`lr`, `weight_decay`, ...) and its
+ * parameters' indices.
+ */
+export interface OptimizerStateDict {
   state: Record<number, ParamState>;
-  paramGroups: ({ params: number[] } & O)[];
+  param_groups: ({ params: number[] } & Record<string, unknown>)[];
 }
+
+/** torch's snake_case name of a Wick option (weightDecay -> weight_decay). */
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Wick's camelCase name of a torch option (weight_decay -> weightDecay). */
+const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * Base of the optimizers, as torch.optim.Optimizer: parameter groups with options, per-parameter
@@ -84,26 +95,43 @@ export abstract class Optimizer<O extends object> {
     return t as Tensor;
   }
 
-  stateDict(): OptimizerStateDict<O> {
+  /** The state and options in torch's layout (see OptimizerStateDict); tensors are copies. */
+  stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...options } = g;
-      return { ...(options as unknown as O), params: params.map((p) => index.set(p, index.size).get(p) as number) };
+      const named = Object.fromEntries(Object.entries(options).map(([k, v]) => [snakeCase(k), v]));
+      return { ...named, params: params.map((p) => index.set(p, index.size).get(p) as number) };
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i !== undefined) state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : v.clone()]));
     }
-    return { state, paramGroups };
+    return { state, param_groups: paramGroups };
   }
 
-  /** Restores options and state saved by stateDict() into an optimizer over the same parameters. */
-  loadStateDict(dict: OptimizerStateDict<O>): void {
-    if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new Error(`${this.constructor.name}: loaded state dict has ${dict.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
+  /**
+   * Restores options and state saved by stateDict() (or mapped from torch's) into an optimizer
+   * over the same parameters; everything is checked before anything changes.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const groups = dict.param_groups;
+    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
+      throw new Error(`${this.constructor.name}: loaded state dict has ${Array.isArray(groups) ? groups.length : 'no'} parameter groups, this optimizer has ${this.paramGroups.length}`);
     }
-    dict.paramGroups.forEach((g, i) => {
+    const known = Object.keys(this.defaults);
+    const options = groups.map((g) =>
+      Object.fromEntries(
+        Object.entries(g)
+          .filter(([k]) => k !== 'params')
+          .map(([k, v]) => {
+            if (!known.includes(camelCase(k))) throw new Error(`${this.constructor.name}: the loaded state dict's parameter groups have an unknown option '${k}'`);
+            return [camelCase(k), v];
+          }),
+      ),
+    );
+    groups.forEach((g, i) => {
       if (g.params.length !== this.paramGroups[i].params.length) {
         throw new Error(`${this.constructor.name}: group ${i} of the loaded state dict has ${g.params.length} parameters, this optimizer's has ${this.paramGroups[i].params.length}`);
       }
@@ -120,7 +148,7 @@ export abstract class Optimizer<O extends object> {
         }
       }
     }
-    dict.paramGroups.forEach((g, i) => Object.assign(this.paramGroups[i], { ...g, params: this.paramGroups[i].params }));
+    options.forEach((o, i) => Object.assign(this.paramGroups[i], o));
     this.state.clear();
     for (const [k, s] of Object.entries(dict.state)) {
       const p = params[Number(k)];

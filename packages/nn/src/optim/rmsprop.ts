@@ -39,9 +39,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         const state = this.stateOf(p);
         state.step = ((state.step as number | undefined) ?? 0) + 1;
         return {
-          squareAvg: this.buffer(state, 'squareAvg', p),
-          gradAvg: group.centered ? this.buffer(state, 'gradAvg', p) : null,
-          momentumBuffer: group.momentum > 0 ? this.buffer(state, 'momentumBuffer', p) : null,
+          squareAvg: this.buffer(state, 'square_avg', p),
+          gradAvg: group.centered ? this.buffer(state, 'grad_avg', p) : null,
+          momentumBuffer: group.momentum > 0 ? this.buffer(state, 'momentum_buffer', p) : null,
         };
       });
     }

@@ -30,8 +30,8 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const group of this.paramGroups) {
       sgdStep_(group.params, group, (p) => {
         const state = this.stateOf(p);
-        const firstStep = state.momentumBuffer === undefined;
-        return { momentumBuffer: group.momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null, firstStep };
+        const firstStep = state.momentum_buffer === undefined;
+        return { momentumBuffer: group.momentum !== 0 ? this.buffer(state, 'momentum_buffer', p) : null, firstStep };
       });
     }
   }
