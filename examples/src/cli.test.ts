@@ -27,12 +27,18 @@ describe('the training CLI', () => {
     [['--out', ''], "--out must name a directory, got ''"],
     [['--backend', 'gpu'], "--backend must be one of wasm, cpu, got 'gpu'"],
     [['--bogus'], "Unknown option '--bogus'"],
+    [['--resume', '/no/such/run'], "--resume must be the directory of a run, got '/no/such/run'"],
+    [['--resume', '.', '--lr', '0.1', '--seed', '2'], '--resume continues a run with the options it was started with; it takes no other option, got --lr, --seed'],
   ])('%j is refused', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
   });
+  test('--resume DIR asks to continue the run in DIR', () => {
+    expect(parseCli(['--resume', '.'])).toEqual({ resume: '.' });
+  });
+
   test('--model names the architecture', () => {
-    expect(parseCli(['--model', 'mlp'])?.model).toBe('mlp');
+    expect(parseCli(['--model', 'mlp'])).toMatchObject({ model: 'mlp' });
     expect(() => parseCli(['--model', 'resnet'])).toThrow("--model must be one of mlp, cnn, got 'resnet'");
     expect(parseCli(['--model', 'cnn'])).toMatchObject({ model: 'cnn', optimizer: 'adadelta', lr: 1, gamma: 0.7, epochs: 14, batchSize: 64 });
     expect(() => parseCli(['--model', 'cnn', '--hidden', '64'])).toThrow('--hidden applies to --model mlp only');

@@ -54,7 +54,14 @@ Options:
   --hidden N         mlp only: hidden units (default 128)
   --threads N        threads for large matrix products: 1, or 2 in Node (default 1)
   --backend NAME     wasm (WebAssembly SIMD) or cpu (plain TypeScript) (default wasm)
+  --resume DIR       continue the run in DIR from its checkpoint.safetensors, with its options,
+                     exactly as if it had not stopped (no other option is taken with it)
   -h, --help         show this help`;
+
+/** `pnpm train --resume DIR`: continue the run in DIR. */
+export interface ResumeRequest {
+  resume: string;
+}
 
 /** A bad command line: the message is shown with the usage. */
 export class UsageError extends Error {}
@@ -89,7 +96,7 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 }
 
 /** Parses the command line; returns null when help was asked for. */
-export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()): TrainConfig | null {
+export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()): TrainConfig | ResumeRequest | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -111,6 +118,7 @@ export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()):
         model: { type: 'string' },
         threads: { type: 'string' },
         backend: { type: 'string' },
+        resume: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -119,6 +127,12 @@ export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()):
   }
   const v = parsed.values;
   if (v.help) return null;
+  if (v.resume !== undefined) {
+    const others = Object.keys(v).filter((k) => k !== 'resume');
+    if (others.length > 0) throw new UsageError(`--resume continues a run with the options it was started with; it takes no other option, got ${others.map((k) => `--${k}`).join(', ')}`);
+    if (!(existsSync(v.resume) && statSync(v.resume).isDirectory())) throw new UsageError(`--resume must be the directory of a run, got '${v.resume}', which is not a directory`);
+    return { resume: v.resume };
+  }
   const model = oneOf('model', v.model, ['mlp', 'cnn'] as const, 'mlp');
   const cnn = model === 'cnn';
   for (const flag of ['loss', 'hidden'] as const) {

@@ -6,12 +6,13 @@
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { save, writeFileAtomic } from '@wick/nn';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
 import { loadSplits } from './data';
 import { prepareOutDir } from './outDir';
 import { formatConfusion } from './report/confusion';
 import { curvesSvg } from './report/curves';
-import { train } from './trainer';
+import { training, type Checkpoint, type TrainResult } from './trainer';
 
 /** What the log and the weights' metadata call the model. */
 function architecture(config: TrainConfig, pixels: number): string {
@@ -23,28 +24,46 @@ function defaultOutDir(): string {
   return join('runs', `mnist-${stamp}`);
 }
 
-function main(argv: readonly string[]): number {
-  let config: TrainConfig | null;
+/** Exit statuses of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
   try {
-    config = parseCli(argv);
+    parsed = parseCli(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`error: ${e.message}\n\n${USAGE}`);
     return 2;
   }
-  if (config === null) {
+  if (parsed === null) {
     console.log(USAGE);
     return 0;
   }
-  const outDir = resolve(config.outDir ?? defaultOutDir());
-  prepareOutDir(outDir, config.overwrite);
+  let config: TrainConfig;
+  let resume: { checkpoint: Checkpoint; data: string } | undefined;
+  let outDir: string;
+  if ('resume' in parsed) {
+    outDir = resolve(parsed.resume);
+    resume = readCheckpoint(join(outDir, CHECKPOINT_FILE));
+    config = { ...resume.checkpoint.config, outDir };
+    if (resume.checkpoint.epoch > config.epochs) throw new Error(`${outDir}: this run finished all its ${config.epochs} epochs; there is nothing to resume`);
+  } else {
+    config = parsed;
+    outDir = resolve(config.outDir ?? defaultOutDir());
+    prepareOutDir(outDir, config.overwrite);
+  }
   const splits = loadSplits(config.dataDir);
+  if (resume !== undefined && resume.data !== splits.description) {
+    throw new Error(`${join(outDir, CHECKPOINT_FILE)}: the run was trained on ${resume.data}, but the data read now are ${splits.description}`);
+  }
   console.log(`data: ${splits.description}`);
   console.log(
     `model: ${architecture(config, splits.train.pixels)}, ${config.optimizer} lr=${config.lr}${config.gamma === 1 ? '' : ` (x${config.gamma} per epoch)`}, ` +
       `batch ${config.batchSize}, ${config.epochs} epochs, loss ${config.model === 'cnn' ? 'nll' : config.loss}, seed ${config.seed}, ` +
       `backend ${config.backend} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
   );
+  if (resume !== undefined) console.log(`resuming at epoch ${resume.checkpoint.epoch}, after step ${resume.checkpoint.step}`);
 
   const bar = new SingleBar(
     {
@@ -54,18 +73,51 @@ function main(argv: readonly string[]): number {
     },
     Presets.shades_classic,
   );
-  const result = train(config, splits, {
-    onEpochStart: (epoch, batches) => bar.start(batches, 0, { epoch: `${epoch}/${config.epochs}`, loss: '-', speed: '-' }),
-    onStep: (batch, loss, speed) => bar.update(batch, { loss: loss.toFixed(4), speed: Math.round(speed) }),
-    onEpochEnd: (m) => {
-      bar.stop();
-      console.log(
-        `epoch ${String(m.epoch).padStart(2)}/${config.epochs}  train loss ${m.trainLoss.toFixed(4)}  ` +
-          `train acc ${(100 * m.trainAcc).toFixed(2)}%  test acc ${(100 * m.testAcc).toFixed(2)}%  ` +
-          `${m.seconds.toFixed(2)} s (${Math.round(splits.train.count / m.seconds)} samples/s)`,
-      );
+  const steps = training(
+    config,
+    splits,
+    {
+      onEpochStart: (epoch, batches) => bar.start(batches, 0, { epoch: `${epoch}/${config.epochs}`, loss: '-', speed: '-' }),
+      onStep: (batch, loss, speed) => bar.update(batch, { loss: loss.toFixed(4), speed: Math.round(speed) }),
+      onEpochEnd: (m) => {
+        bar.stop();
+        console.log(
+          `epoch ${String(m.epoch).padStart(2)}/${config.epochs}  train loss ${m.trainLoss.toFixed(4)}  ` +
+            `train acc ${(100 * m.trainAcc).toFixed(2)}%  test acc ${(100 * m.testAcc).toFixed(2)}%  ` +
+            `${m.seconds.toFixed(2)} s (${Math.round(splits.train.count / m.seconds)} samples/s)`,
+        );
+      },
     },
-  });
+    resume?.checkpoint,
+  );
+
+  // Ctrl-C or a kill stops the run after the step in progress, with a checkpoint to resume from.
+  const checkpointPath = join(outDir, CHECKPOINT_FILE);
+  let stop: keyof typeof SIGNAL_STATUS | null = null;
+  const onSignal = (signal: keyof typeof SIGNAL_STATUS) => {
+    stop = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: TrainResult;
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) {
+      result = next.value;
+      break;
+    }
+    // Every epoch's end is checkpointed, so a crash loses at most the epoch in progress.
+    if (next.value.kind === 'epoch') writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
+    // Between steps the event loop runs, so that a signal is seen.
+    await new Promise((done) => setImmediate(done));
+    if (stop !== null) {
+      bar.stop();
+      writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
+      const { epoch, step } = next.value.kind === 'epoch' ? { epoch: next.value.epoch + 1, step: 0 } : next.value;
+      console.log(`\n${stop}: stopped at epoch ${epoch}, after step ${step}; wrote ${checkpointPath}\ncontinue with: pnpm train --resume ${outDir}`);
+      return SIGNAL_STATUS[stop];
+    }
+  }
 
   save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: architecture(config, splits.train.pixels) });
   const final = result.history[result.history.length - 1];
@@ -77,14 +129,15 @@ function main(argv: readonly string[]): number {
   console.log(`\nconfusion matrix on the ${splits.test.count} held-out images (rows: true digit, columns: predicted):`);
   console.log(formatConfusion(result.confusion));
   console.log(`\nfinal test accuracy ${(100 * final.testAcc).toFixed(2)}%`);
-  console.log(`wrote ${join(outDir, 'model.safetensors')}, metrics.json and curves.svg`);
+  console.log(`wrote ${join(outDir, 'model.safetensors')}, metrics.json, curves.svg and ${CHECKPOINT_FILE}`);
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  // Bad data files and the like: their messages name the file and the problem.
-  console.error(`error: ${(e as Error).message}`);
-  process.exitCode = 1;
-}
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (e: unknown) => {
+    // Bad data files and the like: their messages name the file and the problem.
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,12 @@
 import { getBackend, useBackend, type BackendName } from '@wick/core';
+import { save } from '@wick/nn';
 import type { TrainConfig } from './cli';
 import type { ImageSet, Splits } from './data';
-import { train } from './trainer';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { train, training, type Checkpoint, type TrainResult } from './trainer';
 import { loadEmbeddedDigits } from './data/embedded';
 import torchCurve from '../golden/mlp_sgd.json';
 import torchCnn from '../golden/cnn_adadelta.json';
@@ -98,5 +103,54 @@ describe("the cnn is pytorch/examples' Net, trained as there", () => {
     expect(Object.keys(result.model.stateDict())).toEqual([
       'conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias',
     ]);
+  });
+});
+
+describe('checkpoints: a run stopped and resumed trains exactly as one never stopped', () => {
+  /** The checkpoint taken at `epoch`, `step` of a run (step 0: the end of the epoch before). */
+  function stopAt(run: TrainConfig, splits: Splits, epoch: number, step: number): Checkpoint {
+    for (const p of training(run, splits)) {
+      if (step === 0 && p.kind === 'epoch' && p.epoch === epoch - 1) return p.checkpoint();
+      if (p.kind === 'step' && p.epoch === epoch && p.step === step) return p.checkpoint();
+    }
+    throw new Error(`the run never reached epoch ${epoch}, step ${step}`);
+  }
+
+  function expectSameRun(resumed: TrainResult, full: TrainResult): void {
+    expect(resumed.stepLosses).toEqual(full.stepLosses);
+    expect(resumed.history.map(({ seconds: _, ...m }) => m)).toEqual(full.history.map(({ seconds: _, ...m }) => m));
+    const weights = (r: TrainResult) => Object.entries(r.model.stateDict()).map(([k, v]) => [k, Array.from(v.dataSync())]);
+    expect(weights(resumed)).toEqual(weights(full));
+    expect(resumed.confusion).toEqual(full.confusion);
+  }
+
+  const subset: Splits = { train: head(digits.train, 320), test: head(digits.test, 100), description: 'subset' };
+  test.each([
+    ['mlp, adam, mid-epoch', { ...config, epochs: 3 }, small, 2, 4],
+    ['mlp, sgd with momentum, between epochs', { ...config, epochs: 3, optimizer: 'sgd', lr: 0.05, gamma: 0.5 }, small, 2, 0],
+    ['cnn with dropout, adadelta and StepLR, mid-epoch', { ...config, model: 'cnn', optimizer: 'adadelta', lr: 1, gamma: 0.7, epochs: 2 }, subset, 1, 2],
+  ] as const)('%s: the same losses, metrics and weights, bit for bit, through the checkpoint file', (_, run, splits, epoch, step) => {
+    const full = train(run, splits);
+    const path = join(mkdtempSync(join(tmpdir(), 'checkpoint-')), 'checkpoint.safetensors');
+    writeCheckpoint(path, stopAt(run, splits, epoch, step), splits.description);
+    const read = readCheckpoint(path);
+    expect(read.data).toBe(splits.description);
+    expect(read.checkpoint).toMatchObject({ epoch, step });
+    expectSameRun(train(run, splits, {}, read.checkpoint), full);
+  });
+
+  test('a file that is not a checkpoint is refused, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checkpoint-'));
+    expect(() => readCheckpoint(join(dir, 'checkpoint.safetensors'))).toThrow(`${join(dir, 'checkpoint.safetensors')}: no checkpoint here to resume from`);
+    const model = join(dir, 'model.safetensors');
+    save(train({ ...config, epochs: 1 }, small).model.stateDict(), model);
+    expect(() => readCheckpoint(model)).toThrow(`${model}: is not a checkpoint of pnpm train`);
+  });
+
+  test('a checkpoint at a position the run never reaches is refused', () => {
+    const run = { ...config, epochs: 2 };
+    const at = stopAt(run, small, 1, 3);
+    expect(() => train(run, small, {}, { ...at, epoch: 3 })).toThrow("the checkpoint's epoch 3 is not one of this run's epochs 1 to 2");
+    expect(() => train(run, small, {}, { ...at, step: 11 })).toThrow("the checkpoint's step 11 is not one of an epoch's 0 to 10 steps");
   });
 });

@@ -18,4 +18,4 @@ export * as init from './init';
 export * as optim from './optim';
 export * as data from './data';
 export * as utils from './utils';
-export { save, load, serialize, deserialize, writeFileAtomic } from './serialization';
+export { save, load, loadWithMetadata, serialize, deserialize, deserializeWithMetadata, writeFileAtomic } from './serialization';

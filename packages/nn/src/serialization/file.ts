@@ -1,5 +1,5 @@
 import type { StateDict } from '../module';
-import { deserialize, serialize } from './safetensors';
+import { deserialize, deserializeWithMetadata, serialize } from './safetensors';
 
 interface NodeFs {
   readFileSync(path: string): Uint8Array;
@@ -59,4 +59,9 @@ export function save(stateDict: StateDict, path: string, metadata?: Record<strin
 /** Reads a .safetensors file (checked as untrusted input) into a state dict. */
 export function load(path: string): StateDict {
   return deserialize(fs('load').readFileSync(path), path);
+}
+
+/** As load, with the file's `__metadata__` too (empty when it has none). */
+export function loadWithMetadata(path: string): { tensors: StateDict; metadata: Record<string, string> } {
+  return deserializeWithMetadata(fs('loadWithMetadata').readFileSync(path), path);
 }

@@ -1,2 +1,2 @@
-export { serialize, deserialize } from './safetensors';
-export { save, load, writeFileAtomic } from './file';
+export { serialize, deserialize, deserializeWithMetadata } from './safetensors';
+export { save, load, loadWithMetadata, writeFileAtomic } from './file';

@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad, tensor, testing } from '@wick/core';
 import interop from '../../golden/interop.json';
 import { Linear, ReLU, Sequential } from '../index';
-import { deserialize, load, save, serialize, writeFileAtomic } from './index';
+import { deserialize, load, loadWithMetadata, save, serialize, writeFileAtomic } from './index';
 
 const golden = join(__dirname, '..', '..', 'golden');
 const mlp = () => new Sequential(new Linear(20, 16), new ReLU(), new Linear(16, 10));
@@ -88,6 +89,16 @@ describe('safetensors', () => {
       expect(Object.getPrototypeOf(loaded)).toBeNull();
     });
 
+    test('loadWithMetadata returns the metadata saved with the tensors', () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'meta-')), 'm.safetensors');
+      save({ w: tensor([1, 2]) }, path, { format: 'pt', note: '{"epoch":3}' });
+      const { tensors, metadata } = loadWithMetadata(path);
+      expect(Array.from(tensors.w.dataSync())).toEqual([1, 2]);
+      expect({ ...metadata }).toEqual({ format: 'pt', note: '{"epoch":3}' });
+      save({ w: tensor([1]) }, path);
+      expect({ ...loadWithMetadata(path).metadata }).toEqual({});
+    });
+
     test('save() refuses metadata that is not string to string', () => {
       expect(() => serialize({}, { epochs: 3 } as unknown as Record<string, string>)).toThrow("serialize: __metadata__ 'epochs' must be a string, got 3");
     });
@@ -103,5 +114,26 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"a":2}');
     expect(readdirSync(dir)).toEqual(['metrics.json']);
     expect(() => writeFileAtomic(join(dir, 'missing', 'x.json'), 'x')).toThrow(`${join(dir, 'missing', 'x.json')}: could not be written (ENOENT); any previous file there is unchanged`);
+  });
+
+  test('a full disk part way through leaves the previous file whole and no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const path = join(dir, 'model.safetensors');
+    writeFileAtomic(path, new Uint8Array(1000).fill(1));
+    const real = fs.writeSync;
+    let calls = 0;
+    // The first write lands 100 bytes, the next finds the disk full, as write(2) does.
+    const spy = jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: Uint8Array) => {
+      if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return real(fd, data.subarray(0, 100));
+    }) as typeof fs.writeSync);
+    try {
+      expect(() => writeFileAtomic(path, new Uint8Array(5000).fill(2))).toThrow(`${path}: could not be written (ENOSPC); any previous file there is unchanged`);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(2);
+    expect(readFileSync(path)).toEqual(Buffer.from(new Uint8Array(1000).fill(1)));
+    expect(readdirSync(dir)).toEqual(['model.safetensors']);
   });
 });

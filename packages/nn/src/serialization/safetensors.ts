@@ -115,6 +115,11 @@ function topLevelKeys(json: string): string[] {
  * and offset is checked before any tensor is built, and errors name `source` and the tensor.
  */
 export function deserialize(bytes: Uint8Array, source = 'safetensors data'): StateDict {
+  return deserializeWithMetadata(bytes, source).tensors;
+}
+
+/** As deserialize, with the header's `__metadata__` too (empty when the file has none). */
+export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors data'): { tensors: StateDict; metadata: Record<string, string> } {
   const fail = (problem: string): never => {
     throw new Error(`${source}: ${problem}`);
   };
@@ -190,5 +195,6 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
     }
     out[e.name] = tensor(values, { shape: e.shape, dtype: e.type.dtype }) as Tensor;
   }
-  return out;
+  const metadata = Object.assign(Object.create(null) as Record<string, string>, (header as { __metadata__?: Record<string, string> }).__metadata__);
+  return { tensors: out, metadata };
 }
