@@ -1,14 +1,15 @@
 import type { StateDict } from '../module';
-import { deserialize, deserializeWithMetadata, serialize } from './safetensors';
+import { decode, serialize, type ByteSource } from './safetensors';
 
 interface NodeFs {
-  readFileSync(path: string): Uint8Array;
   openSync(path: string, flags: string): number;
   writeSync(fd: number, data: Uint8Array): number;
   fsyncSync(fd: number): void;
   closeSync(fd: number): void;
   renameSync(from: string, to: string): void;
   rmSync(path: string, options: { force: boolean }): void;
+  fstatSync(fd: number): { size: number; isFile(): boolean };
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
 }
 
 /** Held in a variable so that bundlers building for browsers do not try to include it. */
@@ -56,12 +57,45 @@ export function save(stateDict: StateDict, path: string, metadata?: Record<strin
   writeFileAtomic(path, serialize(stateDict, metadata));
 }
 
+/** The most one read(2) is asked for: Node refuses more than 2 GiB - 1 in one call. */
+const READ_CHUNK = 1 << 30;
+
+/**
+ * Reads a safetensors file through a file descriptor, one tensor at a time, so that files over
+ * the 2 GiB a single Node read (or readFileSync) allows load too; `path` names it in errors.
+ */
+function readFile<T>(path: string, op: string, use: (bytes: ByteSource) => T): T {
+  const f = fs(op);
+  let fd: number;
+  try {
+    fd = f.openSync(path, 'r');
+  } catch (e) {
+    throw new Error(`${path}: could not be opened (${(e as { code?: string }).code ?? (e as Error).message})`, { cause: e });
+  }
+  try {
+    const stat = f.fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${path}: is not a regular file`);
+    const read = (position: number, length: number): Uint8Array => {
+      const out = new Uint8Array(length);
+      for (let at = 0; at < length; ) {
+        const got = f.readSync(fd, out, at, Math.min(length - at, READ_CHUNK), position + at);
+        if (got === 0) throw new Error(`${path}: ended at byte ${position + at} while reading ${length} bytes from ${position} (the file changed while read?)`);
+        at += got;
+      }
+      return out;
+    };
+    return use({ size: stat.size, read });
+  } finally {
+    f.closeSync(fd);
+  }
+}
+
 /** Reads a .safetensors file (checked as untrusted input) into a state dict. */
 export function load(path: string): StateDict {
-  return deserialize(fs('load').readFileSync(path), path);
+  return readFile(path, 'load', (bytes) => decode(bytes, path).tensors);
 }
 
 /** As load, with the file's `__metadata__` too (empty when it has none). */
 export function loadWithMetadata(path: string): { tensors: StateDict; metadata: Record<string, string> } {
-  return deserializeWithMetadata(fs('loadWithMetadata').readFileSync(path), path);
+  return readFile(path, 'loadWithMetadata', (bytes) => decode(bytes, path));
 }

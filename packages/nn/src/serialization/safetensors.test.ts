@@ -105,6 +105,41 @@ describe('safetensors', () => {
   });
 });
 
+describe('files over 2 GiB', () => {
+  // A sparse file (its zeros take no disk): two 1 GiB tensors and a small one after them, past the
+  // 2 GiB that one Node read, and so readFileSync, allows.
+  test('load reads them tensor by tensor, each value from its place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'large-'));
+    const path = join(dir, 'large.safetensors');
+    const big = 2 ** 28;
+    const header = JSON.stringify({
+      a: { dtype: 'F32', shape: [big], data_offsets: [0, 4 * big] },
+      b: { dtype: 'F32', shape: [big], data_offsets: [4 * big, 8 * big] },
+      c: { dtype: 'F32', shape: [2], data_offsets: [8 * big, 8 * big + 8] },
+    });
+    const head = file(JSON.parse(header), new Uint8Array(0), header);
+    const dataStart = head.length;
+    const f32 = (...values: number[]) => new Uint8Array(new Float32Array(values).buffer);
+    const fd = fs.openSync(path, 'w');
+    try {
+      fs.writeSync(fd, head, 0, head.length, 0);
+      fs.writeSync(fd, f32(7), 0, 4, dataStart);
+      fs.writeSync(fd, f32(9), 0, 4, dataStart + 8 * big - 4);
+      fs.writeSync(fd, f32(1.5, -2), 0, 8, dataStart + 8 * big);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(fs.statSync(path).size).toBeGreaterThan(2 ** 31);
+    const loaded = load(path);
+    expect(loaded.a.shape).toEqual([big]);
+    const a = loaded.a.dataSync();
+    const b = loaded.b.dataSync();
+    expect([a[0], a[1], a[big - 1], b[0], b[big - 1]]).toEqual([7, 0, 0, 0, 9]);
+    expect(Array.from(loaded.c.dataSync())).toEqual([1.5, -2]);
+    fs.rmSync(dir, { recursive: true });
+  }, 120_000);
+});
+
 describe('writeFileAtomic', () => {
   test('replaces the file whole and leaves no temporary file; a failure names the path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'atomic-'));

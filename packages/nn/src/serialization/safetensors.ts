@@ -13,11 +13,16 @@ interface ReadType {
   dtype: DType;
   bytes: number;
   read: (view: DataView, at: number) => number | bigint;
+  /** Set where the stored values are the tensor's own: on a little-endian host they are copied as bytes. */
+  native?: true;
 }
 
+/** Whether this host stores numbers little-endian, as safetensors does (every host Node and browsers run on, in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const READ_DTYPE: Record<string, ReadType> = {
-  F32: { dtype: 'float32', bytes: 4, read: (v, at) => v.getFloat32(at, true) },
-  F64: { dtype: 'float64', bytes: 8, read: (v, at) => v.getFloat64(at, true) },
+  F32: { dtype: 'float32', bytes: 4, read: (v, at) => v.getFloat32(at, true), native: true },
+  F64: { dtype: 'float64', bytes: 8, read: (v, at) => v.getFloat64(at, true), native: true },
   I64: { dtype: 'int64', bytes: 8, read: (v, at) => v.getBigInt64(at, true) },
   I32: { dtype: 'int64', bytes: 4, read: (v, at) => v.getInt32(at, true) },
   I16: { dtype: 'int64', bytes: 2, read: (v, at) => v.getInt16(at, true) },
@@ -111,6 +116,15 @@ function topLevelKeys(json: string): string[] {
 }
 
 /**
+ * Where safetensors bytes are read from: a buffer, or (for files too large for one) a file read
+ * piece by piece. `read` returns `length` bytes from `position`, which the decoder keeps in range.
+ */
+export interface ByteSource {
+  size: number;
+  read(position: number, length: number): Uint8Array;
+}
+
+/**
  * Decodes safetensors bytes into tensors. The input is untrusted: every length, dtype, shape
  * and offset is checked before any tensor is built, and errors name `source` and the tensor.
  */
@@ -120,22 +134,31 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
 
 /** As deserialize, with the header's `__metadata__` too (empty when the file has none). */
 export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors data'): { tensors: StateDict; metadata: Record<string, string> } {
+  return decode({ size: bytes.length, read: (position, length) => bytes.subarray(position, position + length) }, source);
+}
+
+/**
+ * The decoder of deserializeWithMetadata over any ByteSource: the header is read and checked
+ * whole, then each tensor's bytes are read on their own, so no buffer holds more than one tensor.
+ * @internal
+ */
+export function decode(bytes: ByteSource, source: string): { tensors: StateDict; metadata: Record<string, string> } {
   const fail = (problem: string): never => {
     throw new Error(`${source}: ${problem}`);
   };
-  if (bytes.length < 8) fail(`too short (${bytes.length} bytes) to hold a safetensors header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
+  if (bytes.size < 8) fail(`too short (${bytes.size} bytes) to hold a safetensors header`);
+  const lengthField = bytes.read(0, 8);
+  const headerLength = new DataView(lengthField.buffer, lengthField.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  if (headerLength > BigInt(bytes.length - 8)) {
-    fail(`header length ${headerLength} exceeds the ${bytes.length - 8} bytes after the length field`);
+  if (headerLength > BigInt(bytes.size - 8)) {
+    fail(`header length ${headerLength} exceeds the ${bytes.size - 8} bytes after the length field`);
   }
   const dataStart = 8 + Number(headerLength);
-  const dataLength = bytes.length - dataStart;
+  const dataLength = bytes.size - dataStart;
   let header: unknown;
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.read(8, dataStart - 8));
     header = JSON.parse(text);
   } catch (e) {
     fail(`malformed JSON header: ${(e as Error).message}`);
@@ -185,13 +208,20 @@ export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors
   const out = Object.create(null) as StateDict;
   for (const e of entries) {
     const n = (e.end - e.begin) / e.type.bytes;
+    const data = bytes.read(dataStart + e.begin, e.end - e.begin);
     const values = e.type.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = e.type.read(view, dataStart + e.begin + i * e.type.bytes);
-      if (typeof v === 'bigint' && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))) {
-        fail(`tensor '${e.name}': int64 value ${v} at index ${i} is beyond 2^53 - 1`);
+    if (e.type.native === true && LITTLE_ENDIAN) {
+      // A copy, never a view: the tensor must not share the caller's buffer.
+      new Uint8Array(values.buffer).set(data);
+    } else {
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = 0; i < n; i++) {
+        const v = e.type.read(view, i * e.type.bytes);
+        if (typeof v === 'bigint' && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))) {
+          fail(`tensor '${e.name}': int64 value ${v} at index ${i} is beyond 2^53 - 1`);
+        }
+        values[i] = Number(v);
       }
-      values[i] = Number(v);
     }
     out[e.name] = tensor(values, { shape: e.shape, dtype: e.type.dtype }) as Tensor;
   }
