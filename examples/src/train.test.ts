@@ -67,4 +67,12 @@ describe('pnpm train stopped by a signal, then --resume', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain(`${whole}: this run finished all its 2 epochs; there is nothing to resume`);
   }, 60_000);
+
+  test('a run whose loss stops being finite exits 1, says so, and writes nothing it had not finished', async () => {
+    const failing = mkdtempSync(join(tmpdir(), 'failing-'));
+    const diverged = await runTrain(['--epochs', '1', '--lr', '1e30', '--out', failing]);
+    expect(diverged.status).toBe(1);
+    expect(diverged.stderr).toMatch(/error: training stopped: the loss became (NaN|Infinity) at epoch 1, step \d+ .*; no epoch was finished, so no checkpoint was written/);
+    expect(readdirSync(failing)).toEqual([]);
+  }, 60_000);
 });

@@ -100,23 +100,33 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let result: TrainResult;
-  for (;;) {
-    const next = steps.next();
-    if (next.done === true) {
-      result = next.value;
-      break;
+  let checkpointed = resume !== undefined;
+  try {
+    for (;;) {
+      const next = steps.next();
+      if (next.done === true) {
+        result = next.value;
+        break;
+      }
+      // Every epoch's end is checkpointed, so a crash loses at most the epoch in progress.
+      if (next.value.kind === 'epoch') {
+        writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
+        checkpointed = true;
+      }
+      // Between steps the event loop runs, so that a signal is seen.
+      await new Promise((done) => setImmediate(done));
+      if (stop !== null) {
+        bar.stop();
+        writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
+        const { epoch, step } = next.value.kind === 'epoch' ? { epoch: next.value.epoch + 1, step: 0 } : next.value;
+        console.log(`\n${stop}: stopped at epoch ${epoch}, after step ${step}; wrote ${checkpointPath}\ncontinue with: pnpm train --resume ${outDir}`);
+        return SIGNAL_STATUS[stop];
+      }
     }
-    // Every epoch's end is checkpointed, so a crash loses at most the epoch in progress.
-    if (next.value.kind === 'epoch') writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
-    // Between steps the event loop runs, so that a signal is seen.
-    await new Promise((done) => setImmediate(done));
-    if (stop !== null) {
-      bar.stop();
-      writeCheckpoint(checkpointPath, next.value.checkpoint(), splits.description);
-      const { epoch, step } = next.value.kind === 'epoch' ? { epoch: next.value.epoch + 1, step: 0 } : next.value;
-      console.log(`\n${stop}: stopped at epoch ${epoch}, after step ${step}; wrote ${checkpointPath}\ncontinue with: pnpm train --resume ${outDir}`);
-      return SIGNAL_STATUS[stop];
-    }
+  } catch (e) {
+    // The terminal gets its cursor back, and the user learns what of the run is kept.
+    bar.stop();
+    throw new Error(`${(e as Error).message}; ${checkpointed ? `the last checkpoint is kept in ${checkpointPath}` : 'no epoch was finished, so no checkpoint was written'}`, { cause: e });
   }
 
   save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: architecture(config, splits.train.pixels) });
