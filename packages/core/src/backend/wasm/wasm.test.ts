@@ -144,6 +144,33 @@ describe('the wasm elementwise kernels', () => {
       expect(same(actual, expected)).toBe(true);
     }
   });
+
+  // b broadcast over trailing dims, as a bias (1, C, 1, 1) over (N, C, H, W): a call per run.
+  test.each<[string, number[], number[], number, number]>([
+    ['a channel bias (1, 5, 1, 1)', [3, 5, 9, 8], [0, 1, 0, 0], 0, 5],
+    ['per image and channel, at an offset (3, 5, 1, 1)', [3, 5, 9, 8], [5, 1, 0, 0], 2, 17],
+    ['strided and size-1 dims (2, 1, 3, 1, 70)', [2, 1, 3, 1, 70], [7, 0, 2, 0, 0], 1, 14],
+  ])('%s gives the plain kernel\'s bits', (_, shape, bStrides, bOffset, bLength) => {
+    const gen = new Generator(5);
+    const n = shape.reduce((x, y) => x * y, 1);
+    const a = randn([n], { generator: gen }).dataSync() as Float32Array;
+    const b = randn([bLength], { generator: gen }).dataSync() as Float32Array;
+    const aStrides = shape.map((_s, d) => shape.slice(d + 1).reduce((x, y) => x * y, 1));
+    const bOperand = { data: b, strides: bStrides, offset: bOffset };
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+      const expected = new Float32Array(n);
+      const actual = new Float32Array(n);
+      cpuKernels.binary(op, { data: a, strides: aStrides, offset: 0 }, bOperand, shape, expected);
+      inWasm('binary', op, { data: a, strides: aStrides, offset: 0 }, bOperand, shape, actual);
+      expect(same(actual, expected)).toBe(true);
+    }
+  });
+
+  test('b broadcast in runs too short to pay stays with the plain kernel', () => {
+    const b = new Float32Array(4);
+    const supports = wasm?.kernels.binary?.supports as (...args: unknown[]) => boolean;
+    expect(supports('add', { data: new Float32Array(4 * 8), strides: [8, 1], offset: 0 }, { data: b, strides: [1, 0], offset: 0 }, [4, 8], new Float32Array(32))).toBe(false);
+  });
 });
 
 describe('the wasm window kernels', () => {
