@@ -8,12 +8,18 @@ import { GemmWorker, PANEL_COUNTER } from './threads';
 /** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
 const THREAD_MIN_WORK = 1 << 20;
 /** Column panels (of 8) a thread claims at a time when two share a product. */
-const CHUNK = 4;
+export const CHUNK = 4;
 
 /** A shared-memory arena and the worker that shares each large GEMM in it. */
 export interface Threaded {
   arena: Arena;
   worker: GemmWorker;
+}
+
+/** Where a kernel built on the GEMM runs: the shared arena with its worker (two threads), or the private one alone. */
+export interface Placement {
+  arena: Arena;
+  worker: GemmWorker | null;
 }
 
 /**
@@ -36,6 +42,12 @@ export class Gemm {
     return this.startThreads !== null;
   }
 
+  /** The shared arena and worker when two threads are set (started on first use), else the private arena alone. */
+  placement(): Placement {
+    if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
+    return this.threads > 1 && this.threaded !== null ? this.threaded : { arena: this.local, worker: null };
+  }
+
   /** The matmul kernel: float32 operands only. */
   kernels(): FastKernels {
     return {
@@ -50,10 +62,10 @@ export class Gemm {
     a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
   ): void {
     const panels = Math.ceil(n / 8);
-    if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
-    const split = this.threads > 1 && this.threaded !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
-    const arena = split && this.threaded !== null ? this.threaded.arena : this.local;
-    const worker = split && this.threaded !== null ? this.threaded.worker : null;
+    const placement = this.placement();
+    const split = placement.worker !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
+    const arena = split ? placement.arena : this.local;
+    const worker = split ? placement.worker : null;
     // Operands whose panels are already depth-major are read in place (see assembly/gemm.ts):
     // a transposed A of whole 4-row panels, a row-major B of whole 8-column panels.
     const aInPlace = a.transposed && m % 4 === 0;

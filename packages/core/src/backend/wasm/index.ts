@@ -26,7 +26,7 @@ function backendOver(arena: Arena): Backend {
       ...softmaxKernels(arena),
       ...optimKernels(arena),
       ...windowKernels(arena),
-      ...convKernels(arena),
+      ...convKernels(() => gemm.placement()),
       ...poolKernels(arena),
     },
     setThreads(threads) {
