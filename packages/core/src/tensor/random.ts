@@ -17,6 +17,16 @@ function seedParts(op: string, seed: number | bigint): [number, bigint] {
   return [Number(BigInt.asUintN(32, big)), BigInt.asUintN(64, big)];
 }
 
+/** mt19937's upper bit and its matrix A, as int32s (the same bits). */
+const UPPER_BIT = 0x80000000 | 0;
+const MATRIX_A = 0x9908b0df | 0;
+
+/**
+ * The twist's mix of two words: their upper and lower bits shifted, xor A where the lower word
+ * is odd. `-(v & 1) & A` is A or 0 without a branch, and keeps every value an int32.
+ */
+const twistMix = (u: number, v: number) => (((u & UPPER_BIT) | (v & 0x7fffffff)) >>> 1) ^ (-(v & 1) & MATRIX_A);
+
 /**
  * A source of random numbers, as torch.Generator on the CPU: the Mersenne Twister (mt19937)
  * seeded as torch.manual_seed seeds it, so that, with Wick's distributions drawing from it in
@@ -165,11 +175,10 @@ export class Generator {
   /** mt19937's regeneration of its 624 words. */
   private twist(): void {
     const mt = this.mt;
-    const mix = (u: number, v: number) => (((u & 0x80000000) | (v & 0x7fffffff)) >>> 1) ^ (v & 1 ? 0x9908b0df : 0);
     let k = 0;
-    for (; k < N - M; k++) mt[k] = mt[k + M] ^ mix(mt[k], mt[k + 1]);
-    for (; k < N - 1; k++) mt[k] = mt[k + M - N] ^ mix(mt[k], mt[k + 1]);
-    mt[N - 1] = mt[M - 1] ^ mix(mt[N - 1], mt[0]);
+    for (; k < N - M; k++) mt[k] = mt[k + M] ^ twistMix(mt[k], mt[k + 1]);
+    for (; k < N - 1; k++) mt[k] = mt[k + M - N] ^ twistMix(mt[k], mt[k + 1]);
+    mt[N - 1] = mt[M - 1] ^ twistMix(mt[N - 1], mt[0]);
     this.left = N;
     this.next = 0;
   }
