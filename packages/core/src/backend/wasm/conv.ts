@@ -7,9 +7,8 @@ import { PANEL_COUNTER } from './threads';
 // A one-group convolution inside wasm memory, one image at a time: each image's columns are
 // unfolded into one buffer and fed straight to the packed GEMM (assembly/gemm.ts), so the
 // batch's columns never exist at once and never cross into JavaScript. With two threads, each
-// image's product of the forward and input-gradient passes is shared with the GEMM's worker,
-// which claims column panels as matmul's does; a panel is computed whole by one thread, so the
-// result is the same bits as on one.
+// image's product is shared with the GEMM's worker, which claims column panels as matmul's does;
+// a panel is computed whole by one thread, so the result is the same bits as on one.
 
 /** Sizes of one image's problem, and the bytes its buffers take. */
 function sizes(g: WindowGeometry, outChannels: number) {
@@ -78,9 +77,7 @@ export function convKernels(place: () => Placement): FastKernels {
     conv2dWeightGrad: {
       supports: (x, gOut, _g, _o, gradWeight) => float32(x, gOut, gradWeight),
       run(x, gOut, g, o, gradWeight) {
-        // On one thread: this product's few panels of transposed columns, packed afresh for each
-        // image, do not pay for sharing with the worker (see BENCHMARKS.md).
-        const p = { arena: place().arena, worker: null };
+        const p = place();
         const { arena } = p;
         const { k, l, image, output } = sizes(g, o);
         // gOut[n] (O, L) times the columns read transposed (L, K), which are always packed.
