@@ -28,23 +28,23 @@ interface Saved extends Omit<Checkpoint, 'model' | 'optimizer' | 'rngAtEpochStar
  * `data` describes the training data, so that a resume on other data can be refused.
  */
 export function writeCheckpoint(path: string, checkpoint: Checkpoint, data: string): void {
+  const { model, optimizer, rngAtEpochStart, rng, ...rest } = checkpoint;
   const tensors: StateDict = {};
-  for (const [k, v] of Object.entries(checkpoint.model)) tensors[MODEL + k] = v;
+  for (const [k, v] of Object.entries(model)) tensors[MODEL + k] = v;
   const numbers: Record<number, Record<string, number>> = {};
-  for (const [i, state] of Object.entries(checkpoint.optimizer.state)) {
+  for (const [i, state] of Object.entries(optimizer.state)) {
     for (const [name, v] of Object.entries(state)) {
       if (typeof v === 'number') (numbers[Number(i)] ??= {})[name] = v;
       else tensors[`${OPTIMIZER}${i}.${name}`] = v;
     }
   }
-  const { config, epoch, step, scheduler, lossSum, seen, history, stepLosses } = checkpoint;
   const saved: Saved = {
+    ...rest,
     version: VERSION,
     data,
-    config, epoch, step, scheduler, lossSum, seen, history, stepLosses,
-    optimizer: { param_groups: checkpoint.optimizer.param_groups, numbers },
-    rngAtEpochStart: Buffer.from(checkpoint.rngAtEpochStart).toString('base64'),
-    rng: Buffer.from(checkpoint.rng).toString('base64'),
+    optimizer: { param_groups: optimizer.param_groups, numbers },
+    rngAtEpochStart: Buffer.from(rngAtEpochStart).toString('base64'),
+    rng: Buffer.from(rng).toString('base64'),
   };
   save(tensors, path, { format: 'wick-checkpoint', checkpoint: JSON.stringify(saved) });
 }
@@ -67,13 +67,14 @@ export function readCheckpoint(path: string): { checkpoint: Checkpoint; data: st
     return fail(`the checkpoint's metadata is not JSON (${(e as Error).message})`);
   }
   if (typeof saved !== 'object' || saved === null) fail(`the checkpoint's metadata is not an object`);
-  if (saved.version !== VERSION) fail(`is a checkpoint of version ${String(saved.version)}; this pnpm train reads version ${VERSION}`);
+  const { version, data, optimizer, rngAtEpochStart, rng, ...rest } = saved;
+  if (version !== VERSION) fail(`is a checkpoint of version ${String(version)}; this pnpm train reads version ${VERSION}`);
   for (const key of ['config', 'optimizer', 'history', 'stepLosses', 'rng', 'rngAtEpochStart', 'data'] as const) {
     if (saved[key] === undefined || saved[key] === null) fail(`the checkpoint has no ${key}`);
   }
   const model: StateDict = {};
   const state: Record<number, Record<string, Tensor | number>> = {};
-  for (const [i, numbers] of Object.entries(saved.optimizer.numbers)) state[Number(i)] = { ...numbers };
+  for (const [i, numbers] of Object.entries(optimizer.numbers)) state[Number(i)] = { ...numbers };
   for (const [key, v] of Object.entries(tensors)) {
     if (key.startsWith(MODEL)) model[key.slice(MODEL.length)] = v;
     else if (key.startsWith(OPTIMIZER)) {
@@ -82,13 +83,12 @@ export function readCheckpoint(path: string): { checkpoint: Checkpoint; data: st
       (state[Number(i)] ??= {})[name] = v;
     } else fail(`tensor '${key}' belongs to neither the model nor the optimizer`);
   }
-  const { config, epoch, step, scheduler, lossSum, seen, history, stepLosses } = saved;
   const checkpoint: Checkpoint = {
-    config, epoch, step, scheduler, lossSum, seen, history, stepLosses,
+    ...rest,
     model,
-    optimizer: { state, param_groups: saved.optimizer.param_groups },
-    rngAtEpochStart: new Uint8Array(Buffer.from(saved.rngAtEpochStart, 'base64')),
-    rng: new Uint8Array(Buffer.from(saved.rng, 'base64')),
+    optimizer: { state, param_groups: optimizer.param_groups },
+    rngAtEpochStart: new Uint8Array(Buffer.from(rngAtEpochStart, 'base64')),
+    rng: new Uint8Array(Buffer.from(rng, 'base64')),
   };
-  return { checkpoint, data: saved.data };
+  return { checkpoint, data };
 }

@@ -18,31 +18,29 @@ function kernelsNamed(kernels: KernelExports, prefix: string): Map<string, Eleme
 /** Runs shorter than this stay with the plain kernel: a call per run would cost more than it saves. */
 const MIN_RUN = 64;
 
-interface BroadcastRuns {
-  /** Values per run. */
-  inner: number;
-  /** b's index (from its offset) for each run, in order. */
-  index: Int32Array;
-}
-
 /**
- * The output as runs of `inner` values, each with one value of b, where b's strides are zero
- * over the trailing dims (b broadcast there) and not negative elsewhere; null if not so, or if
- * the runs are too short to pay.
+ * Where b's strides are zero over the trailing dims (b broadcast there: a bias over channels, or
+ * one value over everything) and not negative elsewhere, the output is runs of `inner` values
+ * that each take one value of b: `from` is the first of those trailing dims. Null if b is not so,
+ * or if its many runs are too short to pay.
  */
-function broadcastRuns(shape: readonly number[], strides: readonly number[]): BroadcastRuns | null {
+function trailingBroadcast(shape: readonly number[], strides: readonly number[]): { from: number; inner: number } | null {
   let from = shape.length;
   while (from > 0 && (strides[from - 1] === 0 || shape[from - 1] === 1)) from--;
   let inner = 1;
   for (let d = from; d < shape.length; d++) inner *= shape[d];
-  if (inner < MIN_RUN || strides.some((s) => s < 0)) return null;
+  if (strides.some((s) => s < 0) || (from > 0 && inner < MIN_RUN)) return null;
+  return { from, inner };
+}
+
+/** b's index (from its offset) for each run of trailingBroadcast, in order: an odometer over the dims before `from`. */
+function runIndex(shape: readonly number[], strides: readonly number[], from: number): Int32Array {
   let count = 1;
   for (let d = 0; d < from; d++) count *= shape[d];
   const index = new Int32Array(count);
   const at = new Array<number>(from).fill(0);
   for (let r = 0, i = 0; r < count; r++) {
     index[r] = i;
-    // The odometer over the leading dims, b's index following it.
     for (let d = from - 1; d >= 0; d--) {
       i += strides[d];
       if (++at[d] < shape[d]) break;
@@ -50,7 +48,7 @@ function broadcastRuns(shape: readonly number[], strides: readonly number[]): Br
       at[d] = 0;
     }
   }
-  return { inner, index };
+  return index;
 }
 
 /**
@@ -72,21 +70,17 @@ export function elementwiseKernels(arena: Arena): FastKernels {
     },
     binary: {
       supports: (op: BinaryOp, a, b, shape, out) =>
-        binary.has(op) && float32(a.data, b.data, out) && isDense(shape, a.strides) &&
-        (b.strides.every((s) => s === 0) || isDense(shape, b.strides) || broadcastRuns(shape, b.strides) !== null),
+        binary.has(op) && float32(a.data, b.data, out) && isDense(shape, a.strides) && (isDense(shape, b.strides) || trailingBroadcast(shape, b.strides) !== null),
       run(op, a, b, shape, out) {
         const kernel = binary.get(op) as Elementwise;
         const n = out.length;
-        const bScalar = b.strides.every((s) => s === 0);
-        if (bScalar || isDense(shape, b.strides)) {
-          arena.run([[a.data, a.offset, n, 'in'], [b.data, b.offset, bScalar ? 1 : n, 'in'], [out, 0, n, 'out']], ([ap, bp, outp]) =>
-            kernel(ap, bp, bScalar ? 1 : 0, outp, n),
-          );
+        if (isDense(shape, b.strides)) {
+          arena.run([[a.data, a.offset, n, 'in'], [b.data, b.offset, n, 'in'], [out, 0, n, 'out']], ([ap, bp, outp]) => kernel(ap, bp, 0, outp, n));
           return;
         }
-        // b broadcast over the trailing dims (a bias over channels): one kernel call per run,
-        // with b's value for that run as its scalar.
-        const { inner, index } = broadcastRuns(shape, b.strides) as BroadcastRuns;
+        // One kernel call per run, with b's value for that run as its scalar (one run when b is one value).
+        const { from, inner } = trailingBroadcast(shape, b.strides) as { from: number; inner: number };
+        const index = runIndex(shape, b.strides, from);
         const span = index.reduce((m, i) => Math.max(m, i), 0) + 1;
         arena.run([[a.data, a.offset, n, 'in'], [b.data, b.offset, span, 'in'], [out, 0, n, 'out']], ([ap, bp, outp]) => {
           for (let r = 0; r < index.length; r++) kernel(ap + 4 * r * inner, bp + 4 * index[r], 1, outp + 4 * r * inner, inner);
