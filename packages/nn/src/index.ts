@@ -18,4 +18,5 @@ export * as init from './init';
 export * as optim from './optim';
 export * as data from './data';
 export * as utils from './utils';
+export * as onnx from './onnx';
 export { save, load, loadWithMetadata, serialize, deserialize, deserializeWithMetadata, writeFileAtomic } from './serialization';

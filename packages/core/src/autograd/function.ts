@@ -5,6 +5,7 @@ import { Edge, Node } from './node';
 import { gradientEdge } from './accumulateGrad';
 import { zeros } from '../tensor/creation';
 import { formatShape, sameShape } from '../shape';
+import { tracedApply } from './trace';
 
 /** What backward returns: one gradient per forward argument (null for non-tensors or no gradient). */
 export type Gradients = Tensor | null | readonly (Tensor | null)[];
@@ -80,27 +81,33 @@ export class Function {
   }
 
   static apply<A extends unknown[], R extends Tensor | Tensor[]>(this: FunctionClass<A, R>, ...args: A): R {
-    const needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
-    const record = isGradEnabled() && needsInputGrad.includes(true);
-    const ctx = new Context(record ? needsInputGrad : needsInputGrad.fill(false));
-    // forward runs without recording (skipping the mode switch when recording is off already).
-    const result = isGradEnabled() ? noGrad(() => this.forward(ctx, ...args)) : this.forward(ctx, ...args);
-    const outputs = (Array.isArray(result) ? result : [result]).map((t) =>
-      // An output that is an input object itself gets a fresh tensor, so the input keeps its history.
-      args.includes(t) ? t.alias() : t,
-    );
-    if (record) {
-      const node = new FunctionNode(
-        this as unknown as FunctionClass<unknown[], Tensor | Tensor[]>,
-        ctx,
-        args.map((a, i) => (a instanceof Tensor && needsInputGrad[i] ? gradientEdge(a) : null)),
-        args.map((a) => (a instanceof Tensor ? { shape: a.shape, dtype: a.dtype } : null)),
-        outputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-      );
-      outputs.forEach((t, i) => {
-        if (t.isFloatingPoint() && !ctx.isNonDifferentiable(t)) t.attachHistory(node, i);
-      });
-    }
-    return (Array.isArray(result) ? outputs : outputs[0]) as R;
+    // A Function applied by user code (not inside a public op) is an op of its own to a trace.
+    return tracedApply(this.name, args, () => applyFunction(this, args));
   }
+}
+
+/** Function.apply's work: runs forward without recording and links the outputs into the graph. */
+function applyFunction<A extends unknown[], R extends Tensor | Tensor[]>(fn: FunctionClass<A, R>, args: A): R {
+  const needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
+  const record = isGradEnabled() && needsInputGrad.includes(true);
+  const ctx = new Context(record ? needsInputGrad : needsInputGrad.fill(false));
+  // forward runs without recording (skipping the mode switch when recording is off already).
+  const result = isGradEnabled() ? noGrad(() => fn.forward(ctx, ...args)) : fn.forward(ctx, ...args);
+  const outputs = (Array.isArray(result) ? result : [result]).map((t) =>
+    // An output that is an input object itself gets a fresh tensor, so the input keeps its history.
+    args.includes(t) ? t.alias() : t,
+  );
+  if (record) {
+    const node = new FunctionNode(
+      fn as unknown as FunctionClass<unknown[], Tensor | Tensor[]>,
+      ctx,
+      args.map((a, i) => (a instanceof Tensor && needsInputGrad[i] ? gradientEdge(a) : null)),
+      args.map((a) => (a instanceof Tensor ? { shape: a.shape, dtype: a.dtype } : null)),
+      outputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+    );
+    outputs.forEach((t, i) => {
+      if (t.isFloatingPoint() && !ctx.isNonDifferentiable(t)) t.attachHistory(node, i);
+    });
+  }
+  return (Array.isArray(result) ? outputs : outputs[0]) as R;
 }

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -57,14 +58,14 @@ class Gelu extends Function {
 }
 
 /** Gaussian error linear unit, x Phi(x) (torch.nn.functional.gelu); `approximate: 'tanh'` uses the tanh form. */
-export function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
+export const gelu = traced('gelu', function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
   checkOptions('gelu', options, ['approximate']);
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
   return Gelu.apply(input, approximate);
-}
+});
 
 class Silu extends Function {
   static forward(ctx: Context, x: Tensor): Tensor {
@@ -81,14 +82,14 @@ class Silu extends Function {
 }
 
 /** Sigmoid linear unit, x sigmoid(x) (torch.nn.functional.silu, also called swish). */
-export function silu(input: Tensor): Tensor {
+export const silu = traced('silu', function silu(input: Tensor): Tensor {
   return Silu.apply(input);
-}
+});
 
 /** The error function, 2 / sqrt(pi) * integral of exp(-t^2) from 0 to x (torch.erf). */
-export function erf(input: Tensor): Tensor {
+export const erf = traced('erf', function erf(input: Tensor): Tensor {
   return Erf.apply(input);
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {
@@ -117,16 +118,16 @@ defineMethods({
 // chosen to give torch's values at the kinks (noted where it matters).
 
 /** x where x > 0, else negativeSlope * x (torch.nn.functional.leaky_relu; the slope's gradient at 0). */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+export const leakyRelu = traced('leakyRelu', function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat('leakyRelu', input);
   return where(input.gt(0), input, input.mul(negativeSlope));
-}
+});
 
 /** x where x > 0, else alpha * (exp(x) - 1) (torch.nn.functional.elu). */
-export function elu(input: Tensor, alpha = 1): Tensor {
+export const elu = traced('elu', function elu(input: Tensor, alpha = 1): Tensor {
   requireFloat('elu', input);
   return where(input.gt(0), input, input.clamp(null, 0).exp().sub(1).mul(alpha));
-}
+});
 
 /** Options of softplus. */
 export interface SoftplusOptions {
@@ -141,35 +142,35 @@ export interface SoftplusOptions {
  * The exponential's input is capped at the threshold, so the branch not taken never overflows
  * into a NaN gradient.
  */
-export function softplus(input: Tensor, options: SoftplusOptions = {}): Tensor {
+export const softplus = traced('softplus', function softplus(input: Tensor, options: SoftplusOptions = {}): Tensor {
   checkOptions('softplus', options, ['beta', 'threshold']);
   requireFloat('softplus', input);
   const { beta = 1, threshold = 20 } = options;
   const scaled = input.mul(beta);
   return where(scaled.gt(threshold), input, scaled.clamp(null, threshold).exp().log1p().div(beta));
-}
+});
 
 /**
  * x clamped to [minVal, maxVal] (torch.nn.functional.hardtanh). As torch's, the gradient is zero
  * at the bounds themselves, where clamp's passes: the clamped values enter detached.
  */
-export function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
+export const hardtanh = traced('hardtanh', function hardtanh(input: Tensor, minVal = -1, maxVal = 1): Tensor {
   requireFloat('hardtanh', input);
   if (!(minVal <= maxVal)) throw new Error(`hardtanh: minVal (${minVal}) must not be greater than maxVal (${maxVal})`);
   return where(input.gt(minVal).logicalAnd(input.lt(maxVal)), input, input.detach().clamp(minVal, maxVal));
-}
+});
 
 /** log(sigmoid(x)) = -softplus(-x), computed stably (torch.nn.functional.logsigmoid). */
-export function logSigmoid(input: Tensor): Tensor {
+export const logSigmoid = traced('logSigmoid', function logSigmoid(input: Tensor): Tensor {
   requireFloat('logSigmoid', input);
   return softplus(input.neg()).neg();
-}
+});
 
 /**
  * One-hot rows of int64 class indices (torch.nn.functional.one_hot): shape (..., numClasses),
  * numClasses taken as the largest index + 1 when -1.
  */
-export function oneHot(input: Tensor, numClasses = -1): Tensor {
+export const oneHot = traced('oneHot', function oneHot(input: Tensor, numClasses = -1): Tensor {
   if (input.dtype !== 'int64') throw new Error(`oneHot: expected an int64 tensor of class indices, got ${input.dtype}`);
   const values = input.dataSync();
   let largest = -1;
@@ -182,4 +183,4 @@ export function oneHot(input: Tensor, numClasses = -1): Tensor {
     throw new Error(`oneHot: class values must be smaller than numClasses (${classes}), got ${largest}`);
   }
   return input.unsqueeze(-1).eq(arange(classes)).long();
-}
+});

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -104,7 +105,7 @@ class Conv2dOneGroup extends Function {
  * (O, C / groups, kh, kw) weights: the input's windows unfolded into columns and multiplied by
  * the weights as a matrix, one product per group.
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
   checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   requireFloat('conv2d', input, weight);
   const [x0, unbatched] = batchOf('conv2d', input, 2);
@@ -137,7 +138,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   return unbatched ? out.squeeze(0) : out;
-}
+});
 
 /** A number or a one-element tuple, as conv1d's options take them. */
 type Size1 = number | readonly [number];
@@ -172,7 +173,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * input pixel scatters its weighted kernel into the output, computed as the weights' transpose
  * times the input, folded into the output image. Weights are (C_in, C_out / groups, kh, kw).
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+export const convTranspose2d = traced('convTranspose2d', function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
   checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
   requireFloat('convTranspose2d', input, weight);
   const [x, unbatched] = batchOf('convTranspose2d', input, 2);
@@ -208,4 +209,4 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   let out = pad(covered, [-padding[1], size[1] + padding[1] - whole[1], -padding[0], size[0] + padding[0] - whole[0]]);
   if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   return unbatched ? out.squeeze(0) : out;
-}
+});

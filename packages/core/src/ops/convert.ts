@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -42,14 +43,14 @@ class ToDtype extends Function {
 }
 
 /** A copy with its own storage; gradients flow through it unchanged. */
-export function clone(x: Tensor): Tensor {
+export const clone = traced('clone', function clone(x: Tensor): Tensor {
   return Clone.apply(x);
-}
+});
 
 /** x converted to dtype (x itself when already of that dtype, as in torch). */
-export function toDtype(x: Tensor, dtype: DType): Tensor {
+export const toDtype = traced('toDtype', function toDtype(x: Tensor, dtype: DType): Tensor {
   return dtype === x.dtype ? x : ToDtype.apply(x, dtype);
-}
+});
 
 const DTYPES: readonly string[] = ['float32', 'float64', 'int64', 'bool'];
 

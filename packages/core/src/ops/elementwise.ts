@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels, type BinaryOp, type UnaryOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -117,32 +118,32 @@ class Extremum extends Function {
   }
 }
 
-export function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export const add = traced('add', function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Add.apply(...operands('add', a, b));
-}
-export function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const sub = traced('sub', function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Sub.apply(...operands('sub', a, b));
-}
-export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const mul = traced('mul', function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Mul.apply(...operands('mul', a, b));
-}
-export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const div = traced('div', function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Div.apply(...operands('div', a, b));
-}
-export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const pow = traced('pow', function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [base, exponent] = operands('pow', a, b);
   if (!isFloatingPoint(resultType(base, exponent)) && exponent.lt(0).sum().item() > 0) {
     throw new Error('pow: integers to negative integer powers are not allowed');
   }
   if (a instanceof Tensor && typeof b === 'number') return PowScalar.apply(a, b);
   return Pow.apply(base, exponent);
-}
-export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const maximum = traced('maximum', function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Extremum.apply(...operands('maximum', a, b), 'maximum');
-}
-export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+});
+export const minimum = traced('minimum', function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Extremum.apply(...operands('minimum', a, b), 'minimum');
-}
+});
 
 // ---- comparisons and logic: bool results, no gradient --------------------------------------------
 
@@ -152,18 +153,18 @@ function compare(op: BinaryOp) {
     return binaryKernel(op, x, y, op, 'bool');
   };
 }
-export const eq = compare('eq');
-export const ne = compare('ne');
-export const lt = compare('lt');
-export const le = compare('le');
-export const gt = compare('gt');
-export const ge = compare('ge');
-export const logicalAnd = compare('logicalAnd');
-export const logicalOr = compare('logicalOr');
+export const eq = traced('eq', compare('eq'));
+export const ne = traced('ne', compare('ne'));
+export const lt = traced('lt', compare('lt'));
+export const le = traced('le', compare('le'));
+export const gt = traced('gt', compare('gt'));
+export const ge = traced('ge', compare('ge'));
+export const logicalAnd = traced('logicalAnd', compare('logicalAnd'));
+export const logicalOr = traced('logicalOr', compare('logicalOr'));
 
-export function isnan(x: Tensor): Tensor {
+export const isnan = traced('isnan', function isnan(x: Tensor): Tensor {
   return unaryKernel('isnan', x, 'bool');
-}
+});
 
 // ---- unary ----------------------------------------------------------------------------------------
 
@@ -316,37 +317,37 @@ class Clamp extends Function {
   }
 }
 
-export function neg(x: Tensor): Tensor {
+export const neg = traced('neg', function neg(x: Tensor): Tensor {
   return Neg.apply(x);
-}
-export function exp(x: Tensor): Tensor {
+});
+export const exp = traced('exp', function exp(x: Tensor): Tensor {
   return Exp.apply(x);
-}
-export function log(x: Tensor): Tensor {
+});
+export const log = traced('log', function log(x: Tensor): Tensor {
   return Log.apply(x);
-}
+});
 /** log(1 + x), accurate for small x (torch.log1p). */
-export function log1p(x: Tensor): Tensor {
+export const log1p = traced('log1p', function log1p(x: Tensor): Tensor {
   return Log1p.apply(x);
-}
-export function sqrt(x: Tensor): Tensor {
+});
+export const sqrt = traced('sqrt', function sqrt(x: Tensor): Tensor {
   return Sqrt.apply(x);
-}
-export function abs(x: Tensor): Tensor {
+});
+export const abs = traced('abs', function abs(x: Tensor): Tensor {
   return Abs.apply(x);
-}
-export function relu(x: Tensor): Tensor {
+});
+export const relu = traced('relu', function relu(x: Tensor): Tensor {
   return Relu.apply(x);
-}
-export function sigmoid(x: Tensor): Tensor {
+});
+export const sigmoid = traced('sigmoid', function sigmoid(x: Tensor): Tensor {
   return Sigmoid.apply(x);
-}
-export function tanh(x: Tensor): Tensor {
+});
+export const tanh = traced('tanh', function tanh(x: Tensor): Tensor {
   return Tanh.apply(x);
-}
+});
 
 /** Clamps into [min, max]; either bound may be omitted (null), not both. */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export const clamp = traced('clamp', function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error('clamp: at least one of min and max must be given');
   }
@@ -354,7 +355,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = max ?? NaN;
   if (Number.isNaN(min) || Number.isNaN(max)) throw new Error(`clamp: bounds must be numbers, got min=${min}, max=${max}`);
   return Clamp.apply(x, lo, hi);
-}
+});
 
 // ---- selection ---------------------------------------------------------------------------------
 
@@ -378,13 +379,13 @@ class Where extends Function {
 }
 
 /** Elements of a where condition holds, else of b (torch.where). */
-export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export const where = traced('where', function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (condition.dtype !== 'bool') {
     throw new Error(`where: expected a bool condition, got ${condition.dtype}`);
   }
   const [x, y] = operands('where', a, b);
   return Where.apply(condition, x, y);
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { formatShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { where } from './elementwise';
@@ -6,7 +7,7 @@ import { where } from './elementwise';
  * Rows of `weight` looked up by int64 `input` (torch.nn.functional.embedding): the output has
  * input's shape plus the embedding dim. Rows looked up at paddingIdx receive no gradient, as torch's.
  */
-export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+export const embedding = traced('embedding', function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
   if (input.dtype !== 'int64') throw new Error(`embedding: expected int64 indices, got ${input.dtype}`);
   if (weight.ndim !== 2) throw new Error(`embedding: expected a 2-D weight (numEmbeddings, embeddingDim), got shape ${formatShape(weight.shape)}`);
   const [rows, dim] = weight.shape;
@@ -21,4 +22,4 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | nu
     out = where(index.eq(pad).unsqueeze(1), out.detach(), out);
   }
   return out.reshape([...input.shape, dim]);
-}
+});

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -49,7 +50,7 @@ class Gather extends Function {
 }
 
 /** out[i][j] = x[i][index[i][j]] along dim (torch.gather). */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export const gather = traced('gather', function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim('gather', dim, x.ndim);
   if (index.ndim !== x.ndim) {
     throw new Error(`gather: index of shape ${formatShape(index.shape)} must have the same rank as the input of shape ${formatShape(x.shape)}`);
@@ -61,7 +62,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   });
   checkIndices('gather', index, x.shape[d], d);
   return Gather.apply(x, d, index);
-}
+});
 
 type SelectState = { dim: number; shape: readonly number[] };
 
@@ -86,12 +87,12 @@ class IndexSelect extends Function {
 }
 
 /** The slices of x at the given indices along dim (torch.index_select). */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+export const indexSelect = traced('indexSelect', function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim('indexSelect', dim, x.ndim);
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 0-D or 1-D, got shape ${formatShape(index.shape)}`);
   checkIndices('indexSelect', index, x.shape[d] ?? 1, d);
   return IndexSelect.apply(x, d, index);
-}
+});
 
 /**
  * Advanced indexing by int64 index tensors for the leading dims, as torch's `x[i, j]` with
@@ -99,7 +100,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  * x's remaining dims (`x.index([arange(n), y])` picks x[k, y[k]] for each k, as `x[range(n), y]`).
  * Negative indices count from the end. Differentiable in x.
  */
-export function index(x: Tensor, indices: readonly Tensor[]): Tensor {
+export const index = traced('index', function index(x: Tensor, indices: readonly Tensor[]): Tensor {
   if (indices.length === 0 || indices.length > x.ndim) {
     throw new Error(`index: expected 1 to ${x.ndim} index tensors for a tensor of shape ${formatShape(x.shape)}, got ${indices.length}`);
   }
@@ -124,7 +125,7 @@ export function index(x: Tensor, indices: readonly Tensor[]): Tensor {
   const rest = x.shape.slice(indices.length);
   const rows = x.reshape([dims.reduce((a, b) => a * b, 1), ...rest]);
   return indexSelect(rows, 0, tensor(flat, { dtype: 'int64' })).reshape([...shape, ...rest]);
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

@@ -1,5 +1,6 @@
 import { kernels } from '../backend';
 import { isGradEnabled, noGrad } from '../autograd/gradMode';
+import { recordCall } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { allocate, checkValue, isFloatingPoint, promoteTypes, type DType, type Storage } from '../dtype';
 import { contiguousStrides, formatShape, sameShape } from '../shape';
@@ -36,6 +37,7 @@ function inplace<T extends Tensor>(
   other: TensorOrScalar = self,
 ): T {
   checkWritable(op, self, other);
+  recordCall(op, [self, other], self);
   const result = noGrad(() => compute(self, other));
   if (!sameShape(result.shape, self.shape)) {
     throw new Error(`${op}: the result of shape ${formatShape(result.shape)} does not fit the tensor of shape ${formatShape(self.shape)}`);
@@ -48,10 +50,11 @@ function inplace<T extends Tensor>(
   return self;
 }
 
-function fill<T extends Tensor>(self: T, value: Scalar): T {
-  checkWritable('fill_', self);
+function fill<T extends Tensor>(self: T, op: string, value: Scalar): T {
+  checkWritable(op, self);
+  recordCall(op, [self, value], self);
   const v = typeof value === 'boolean' ? Number(value) : value;
-  checkValue('fill_', self.dtype, v);
+  checkValue(op, self.dtype, v);
   kernels().fill(self.strided(), self.shape, v);
   self.storage.version++;
   return self;
@@ -63,6 +66,7 @@ function fill<T extends Tensor>(self: T, value: Scalar): T {
  */
 function fillRandom<T extends Tensor>(self: T, op: string, draw: (data: Storage, dtype: DType, contiguous: boolean) => void): T {
   checkWritable(op, self);
+  recordCall(op, [self], self);
   const data = allocate(self.dtype, self.numel());
   draw(data, self.dtype, self.isContiguous());
   kernels().copy({ data, offset: 0, strides: contiguousStrides(self.shape) }, self.strided(), self.shape);
@@ -127,10 +131,10 @@ defineMethods({
     return inplace(this, 'copy_', (t) => toDtype(src, t.dtype).expand(t.shape), src);
   },
   fill_(value) {
-    return fill(this, value);
+    return fill(this, 'fill_', value);
   },
   zero_() {
-    return fill(this, 0);
+    return fill(this, 'zero_', 0);
   },
   uniform_(from = 0, to = 1, options = {}) {
     checkOptions('uniform_', options, ['generator']);

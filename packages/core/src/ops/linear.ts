@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -40,7 +41,7 @@ class Linear extends Function {
 }
 
 /** y = x W^T + b, as torch.nn.functional.linear; W is (out, in), read transposed in place. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export const linear = traced('linear', function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   requireFloat('linear', x, weight);
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D (out_features, in_features), got shape ${formatShape(weight.shape)}`);
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
@@ -53,4 +54,4 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   if (b !== null && b.dtype !== weight.dtype) throw new Error(`linear: bias is ${b.dtype} but weight is ${weight.dtype}`);
   return Linear.apply(x, weight, b);
-}
+});

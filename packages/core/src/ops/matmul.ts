@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels, type MatrixOperand } from '../backend';
 import { unsharedGradient } from '../autograd/accumulateGrad';
 import { Context } from '../autograd/context';
@@ -56,7 +57,7 @@ class Matmul extends Function {
  * Matrix product with torch.matmul's rules: 1-D operands are promoted to matrices and the added
  * dim removed after; leading dims broadcast as a batch.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export const matmul = traced('matmul', function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
@@ -73,7 +74,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) out = out.squeeze(-1);
   if (a.ndim === 1) out = out.squeeze(a.ndim === 1 && b.ndim === 1 ? 0 : -2);
   return out;
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { noGrad } from '../autograd/gradMode';
 import { formatShape, sameShape } from '../shape';
@@ -45,7 +46,7 @@ function checkChannelTensor(op: string, name: string, t: Tensor | null | undefin
  * updated in place: running = (1 - momentum) running + momentum stat, the variance unbiased), else
  * with the running statistics; then scaled and shifted per channel.
  */
-export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+export const batchNorm = traced('batchNorm', function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
   checkOptions('batchNorm', options, ['weight', 'bias', 'training', 'momentum', 'eps']);
   requireFloat('batchNorm', input);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
@@ -76,7 +77,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   if (weight !== null) out = out.mul(perChannel(weight, input.ndim));
   if (bias !== null) out = out.add(perChannel(bias, input.ndim));
   return out;
-}
+});
 
 /** Options of layerNorm. */
 export interface LayerNormOptions {
@@ -92,7 +93,7 @@ export interface LayerNormOptions {
  * Layer normalization (torch.nn.functional.layer_norm): each sample normalized over its last
  * dims, normalizedShape, with their mean and biased variance, then scaled and shifted elementwise.
  */
-export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+export const layerNorm = traced('layerNorm', function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
   checkOptions('layerNorm', options, ['weight', 'bias', 'eps']);
   requireFloat('layerNorm', input);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
@@ -112,7 +113,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   if (weight !== null) out = out.mul(weight);
   if (bias !== null) out = out.add(bias);
   return out;
-}
+});
 
 /** Options of groupNorm. */
 export interface GroupNormOptions {
@@ -128,7 +129,7 @@ export interface GroupNormOptions {
  * Group normalization (torch.nn.functional.group_norm): the channels of each sample split into
  * numGroups groups, each normalized over its channels and positions, then scaled and shifted per channel.
  */
-export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+export const groupNorm = traced('groupNorm', function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
   checkOptions('groupNorm', options, ['weight', 'bias', 'eps']);
   requireFloat('groupNorm', input);
   const [channels] = channelDims('groupNorm', input);
@@ -145,4 +146,4 @@ export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOp
   if (weight !== null) out = out.mul(perChannel(weight, input.ndim));
   if (bias !== null) out = out.add(perChannel(bias, input.ndim));
   return out;
-}
+});

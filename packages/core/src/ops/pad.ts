@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { formatShape } from '../shape';
 import { full, tensor } from '../tensor/creation';
@@ -47,7 +48,7 @@ function padDim(x: Tensor, dim: number, before: number, after: number, mode: Pad
  * Pads the last dims of `input`, as torch.nn.functional.pad: `pad` holds (before, after) pairs
  * starting from the last dim, [left, right, top, bottom, ...]. Differentiable in the input.
  */
-export function pad(input: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
+export const pad = traced('pad', function pad(input: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
   checkOptions('pad', options, ['mode', 'value']);
   const { mode = 'constant', value = 0 } = options;
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) {
@@ -62,4 +63,4 @@ export function pad(input: Tensor, padding: readonly number[], options: PadOptio
     out = padDim(out, input.ndim - 1 - k, padding[2 * k], padding[2 * k + 1], mode, value);
   }
   return out;
-}
+});

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -109,14 +110,22 @@ class MaxPool2dOp extends Function {
   }
 }
 
+/** maxPool2d's two forms: the pooled values, or with returnIndices also where each came from. */
+interface MaxPool2d {
+  (input: Tensor, kernelSize: Size2, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+  /** With returnIndices, also each maximum's flat index into its channel's H * W input. */
+  (input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+}
+
 /**
  * 2-D max pooling (torch.nn.functional.max_pool2d): the largest value of each window, scanned
  * row-major as torch's kernel (a NaN wins; on ties the first, which receives the gradient).
  */
-export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
-/** With returnIndices, also each maximum's flat index into its channel's H * W input. */
-export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export const maxPool2d = traced('maxPool2d', function maxPool2d(
+  input: Tensor,
+  kernelSize: Size2,
+  options: MaxPoolOptions & { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
   checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const [x, h, w] = geometry('maxPool2d', input, kernelSize, options);
   const [n, c] = x.shape;
@@ -127,13 +136,13 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPoolOpti
   const [values, indices] = MaxPool2dOp.apply(x, g);
   const shape = input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out];
   return options.returnIndices === true ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
-}
+}) as MaxPool2d;
 
 /**
  * 2-D average pooling (torch.nn.functional.avg_pool2d): each window's sum divided by its size,
  * the padding counted or not (countIncludePad), or by divisorOverride.
  */
-export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOptions = {}): Tensor {
+export const avgPool2d = traced('avgPool2d', function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOptions = {}): Tensor {
   checkOptions('avgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const [x, h, w] = geometry('avgPool2d', input, kernelSize, options);
   const { countIncludePad = true, divisorOverride = null } = options;
@@ -156,7 +165,7 @@ export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOpti
   }
   const out = sums.div(tensor(divisors, { dtype: x.dtype }));
   return out.reshape(input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out]);
-}
+});
 
 /** Output sizes of an adaptive pooling: a size per dim, or null to keep the input's. */
 export type AdaptiveSize = number | readonly [number | null, number | null];
@@ -191,22 +200,22 @@ function adaptiveSizes(op: string, input: Tensor, outputSize: AdaptiveSize): [nu
  * size whose windows, which may overlap, tile the input evenly. The mean over a window is the
  * mean over its rows of the mean over its columns, so it is computed one dim at a time.
  */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export const adaptiveAvgPool2d = traced('adaptiveAvgPool2d', function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
   const [oh, ow] = adaptiveSizes('adaptiveAvgPool2d', input, outputSize);
   const mean = (t: Tensor, d: number) => t.mean(d);
   return adaptiveReduce(adaptiveReduce(input, input.ndim - 2, oh, mean), input.ndim - 1, ow, mean);
-}
+});
 
 /**
  * 2-D adaptive max pooling (torch.nn.functional.adaptive_max_pool2d): the maximum of each
  * adaptive window, taken over its columns, then over those rows' maxima, so that on ties the
  * first maximum in row-major order wins (and gets the gradient), as torch's.
  */
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export const adaptiveMaxPool2d = traced('adaptiveMaxPool2d', function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
   const [oh, ow] = adaptiveSizes('adaptiveMaxPool2d', input, outputSize);
   const max = (t: Tensor, d: number) => t.max(d).values;
   return adaptiveReduce(adaptiveReduce(input, input.ndim - 1, ow, max), input.ndim - 2, oh, max);
-}
+});
 
 /** One-number options of the 1-D poolings. */
 type Size1 = number | readonly [number];

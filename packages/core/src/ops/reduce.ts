@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { kernels, type ReduceOp } from '../backend';
 import { Context } from '../autograd/context';
@@ -65,16 +66,16 @@ class Sum extends Function {
   }
 }
 
-export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+export const sum = traced('sum', function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Sum.apply(x, dim, keepdim);
-}
+});
 
-export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+export const mean = traced('mean', function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   requireFloat('mean', x);
   const r = plan('mean', x, dim, keepdim);
   const count = numelOf(r.dims.map((d) => x.shape[d]));
   return sum(x, dim, keepdim).div(count);
-}
+});
 
 type ExtremeState = { r: Reduction };
 
@@ -96,12 +97,12 @@ class Extreme extends Function {
   }
 }
 
-export function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+export const amax = traced('amax', function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Extreme.apply(x, 'max', dim, keepdim);
-}
-export function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+});
+export const amin = traced('amin', function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Extreme.apply(x, 'min', dim, keepdim);
-}
+});
 
 type ArgState = { dim: number; shape: readonly number[]; keepdim: boolean };
 
@@ -144,12 +145,12 @@ function extremum(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined
   return pair(values, indices);
 }
 
-export function max(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+export const max = traced('max', function max(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
   return extremum('max', x, arg, keepdim);
-}
-export function min(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+});
+export const min = traced('min', function min(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
   return extremum('min', x, arg, keepdim);
-}
+});
 
 function argExtreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   const source = dim === null || dim === undefined ? x.reshape([-1]) : x;
@@ -158,26 +159,26 @@ function argExtreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined
   return indices;
 }
 
-export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+export const argmax = traced('argmax', function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('max', x, dim, keepdim);
-}
-export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+});
+export const argmin = traced('argmin', function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('min', x, dim, keepdim);
-}
+});
 
 /**
  * log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the (detached) max, so large
  * inputs do not overflow; infinite maxima are replaced by 0 to avoid inf - inf.
  */
-export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+export const logsumexp = traced('logsumexp', function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   requireFloat('logsumexp', x);
   const m = x.detach().amax(dim, true);
   const shift = where(m.abs().eq(Infinity), 0, m);
   const out = x.sub(shift).exp().sum(dim, true).log().add(shift);
   return keepdim ? out : out.squeeze(typeof dim === 'number' ? dim : [...dim]);
-}
+});
 
-export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+export const variance = traced('var', function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
   checkOptions('var', options, ['correction', 'keepdim']);
   requireFloat('var', x);
   const { correction = 1, keepdim = false } = options;
@@ -185,12 +186,12 @@ export function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {})
   const count = numelOf(r.dims.map((d) => x.shape[d]));
   const centered = x.sub(x.mean(r.dims, true));
   return centered.mul(centered).sum(r.dims, keepdim).div(Math.max(0, count - correction));
-}
+});
 
-export function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
+export const std = traced('std', function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
   checkOptions('std', options, ['correction', 'keepdim']);
   return variance(x, dim, options).sqrt();
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

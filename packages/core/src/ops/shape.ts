@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -65,39 +66,39 @@ class Restride extends Function {
   }
 }
 
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export const reshape = traced('reshape', function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return Reshape.apply(x, resolveShape('reshape', x, shape), true);
-}
+});
 
-export function view(x: Tensor, shape: readonly number[]): Tensor {
+export const view = traced('view', function view(x: Tensor, shape: readonly number[]): Tensor {
   return Reshape.apply(x, resolveShape('view', x, shape), false);
-}
+});
 
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+export const flatten = traced('flatten', function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
   const e = normalizeDim('flatten', endDim, x.ndim);
   if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   return reshape(x, [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
-}
+});
 
-export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+export const squeeze = traced('squeeze', function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims =
     dim === undefined
       ? x.shape.map((_, i) => i)
       : (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim('squeeze', d, x.ndim));
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
   return Restride.apply(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]));
-}
+});
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+export const unsqueeze = traced('unsqueeze', function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
   return Restride.apply(x, shape, strides);
-}
+});
 
 class Permute extends Function {
   static forward(ctx: Context<number[]>, x: Tensor, dims: readonly number[]): Tensor {
@@ -111,15 +112,15 @@ class Permute extends Function {
   }
 }
 
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+export const permute = traced('permute', function permute(x: Tensor, dims: readonly number[]): Tensor {
   const norm = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (norm.length !== x.ndim || new Set(norm).size !== norm.length) {
     throw new Error(`permute: dims ${formatShape(dims)} are not a permutation of the ${x.ndim} dims of a tensor of shape ${formatShape(x.shape)}`);
   }
   return Permute.apply(x, norm);
-}
+});
 
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+export const transpose = traced('transpose', function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.ndim === 0) return x;
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
@@ -127,12 +128,12 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   dims[a] = b;
   dims[b] = a;
   return Permute.apply(x, dims);
-}
+});
 
-export function t(x: Tensor): Tensor {
+export const t = traced('t', function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new Error(`t: expects a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)}; use transpose()`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);
-}
+});
 
 class Expand extends Function {
   static forward(ctx: Context<readonly number[]>, x: Tensor, shape: readonly number[]): Tensor {
@@ -146,7 +147,7 @@ class Expand extends Function {
   }
 }
 
-export function expand(x: Tensor, requested: readonly number[]): Tensor {
+export const expand = traced('expand', function expand(x: Tensor, requested: readonly number[]): Tensor {
   const lead = requested.length - x.ndim;
   if (lead < 0) {
     throw new Error(`expand: the target shape ${formatShape(requested)} has fewer dims than the tensor's ${formatShape(x.shape)}`);
@@ -167,7 +168,7 @@ export function expand(x: Tensor, requested: readonly number[]): Tensor {
   });
   if (sameShape(shape, x.shape)) return x;
   return Expand.apply(x, shape);
-}
+});
 
 /** Elements start, start + step, ... (count of them) along dim; drop removes the dim (select). */
 interface SliceSpec {
@@ -206,7 +207,7 @@ class Slice extends Function {
   }
 }
 
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+export const narrow = traced('narrow', function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim('narrow', dim, x.ndim);
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -214,19 +215,19 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     throw new Error(`narrow: start ${start} and length ${length} are out of range for dim ${dim} of size ${size}`);
   }
   return Slice.apply(x, { dim: d, start: s, step: 1, count: length, drop: false });
-}
+});
 
-export function select(x: Tensor, dim: number, index: number): Tensor {
+export const select = traced('select', function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new Error(`select: index ${index} is out of range for dim ${dim} of size ${size}`);
   }
   return Slice.apply(x, { dim: d, start: index < 0 ? index + size : index, step: 1, count: 1, drop: true });
-}
+});
 
 /** Python slicing `start:end:step` along dim: negative bounds count from the end, out-of-range ones clamp. */
-export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+export const slice = traced('slice', function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   const d = normalizeDim('slice', dim, x.ndim);
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
   const size = x.shape[d];
@@ -234,7 +235,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const lo = clampIndex(start ?? 0);
   const hi = Math.max(lo, clampIndex(end ?? size));
   return Slice.apply(x, { dim: d, start: lo, step, count: Math.ceil((hi - lo) / step), drop: false });
-}
+});
 
 class Cat extends Function {
   static forward(ctx: Context<{ dim: number; sizes: number[] }>, dim: number, ...tensors: Tensor[]): Tensor {
@@ -264,7 +265,7 @@ class Cat extends Function {
   }
 }
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export const cat = traced('cat', function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   const first = tensors[0];
   const d = normalizeDim('cat', dim, first.ndim);
@@ -276,7 +277,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   return Cat.apply(d, ...tensors);
-}
+});
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');

@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { kernels } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -41,15 +42,15 @@ class Softmax extends Function {
   }
 }
 
-export function softmax(x: Tensor, dim: number): Tensor {
+export const softmax = traced('softmax', function softmax(x: Tensor, dim: number): Tensor {
   requireFloat('softmax', x);
   return Softmax.apply(x, normalizeDim('softmax', dim, x.ndim));
-}
+});
 
-export function logSoftmax(x: Tensor, dim: number): Tensor {
+export const logSoftmax = traced('logSoftmax', function logSoftmax(x: Tensor, dim: number): Tensor {
   requireFloat('logSoftmax', x);
   return LogSoftmax.apply(x, normalizeDim('logSoftmax', dim, x.ndim));
-}
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

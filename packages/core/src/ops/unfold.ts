@@ -1,3 +1,4 @@
+import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
@@ -89,19 +90,19 @@ function batched(op: string, x: Tensor): Tensor {
  * The sliding windows of an image as columns, as torch.nn.functional.unfold (im2col): a (N, C, H, W)
  * input gives (N, C * kh * kw, L), L the number of windows, each column one window's values.
  */
-export function unfold(input: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor {
+export const unfold = traced('unfold', function unfold(input: Tensor, kernelSize: Size2, options: WindowOptions = {}): Tensor {
   checkOptions('unfold', options, ['dilation', 'padding', 'stride']);
   requireFloat('unfold', input);
   const x = batched('unfold', input);
   const out = Unfold.apply(x, windowGeometry('unfold', x.shape, kernelSize, options));
   return input.ndim === 3 ? out.squeeze(0) : out;
-}
+});
 
 /**
  * The inverse arrangement of unfold, summing overlapping values, as torch.nn.functional.fold
  * (col2im): (N, C * kh * kw, L) columns into a (N, C, outputSize) image.
  */
-export function fold(input: Tensor, outputSize: Size2, kernelSize: Size2, options: WindowOptions = {}): Tensor {
+export const fold = traced('fold', function fold(input: Tensor, outputSize: Size2, kernelSize: Size2, options: WindowOptions = {}): Tensor {
   checkOptions('fold', options, ['dilation', 'padding', 'stride']);
   requireFloat('fold', input);
   const cols = input.ndim === 2 ? input.unsqueeze(0) : input;
@@ -119,4 +120,4 @@ export function fold(input: Tensor, outputSize: Size2, kernelSize: Size2, option
   }
   const out = Fold.apply(cols, g);
   return input.ndim === 2 ? out.squeeze(0) : out;
-}
+});

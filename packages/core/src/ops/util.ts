@@ -1,15 +1,22 @@
 import { allocate, isFloatingPoint, promoteTypes, promoteWithScalar, type DType } from '../dtype';
 import { numelOf, sameShape } from '../shape';
-import { Tensor, type TensorOrScalar } from '../tensor/tensor';
+import { Tensor, type Scalar, type TensorOrScalar } from '../tensor/tensor';
 import { allocateOutput } from '../tensor/bufferPool';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int64: 1, float32: 2, float64: 2 };
 
 /**
- * torch's result type of a binary op: tensors with dimensions outrank zero-dim tensors, which
- * only count when they are of a higher category (bool < integer < floating).
+ * The dtype a binary op computes in, as torch.result_type: tensors with dimensions outrank
+ * zero-dim tensors, which only count when they are of a higher category (bool < integer <
+ * floating); a number takes the tensor's dtype unless it is of a higher category (an integer
+ * with a bool tensor gives int64, a fraction with an integer one float32).
  */
-export function resultType(a: Tensor, b: Tensor): DType {
+export function resultType(a: TensorOrScalar, b: TensorOrScalar): DType {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+    if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as Scalar);
+    if (b instanceof Tensor) return promoteWithScalar(b.dtype, a);
+    throw new Error(`resultType: expected at least one tensor operand, got ${typeof a} and ${typeof b}`);
+  }
   if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
   const [dimmed, zeroDim] = a.ndim > 0 ? [a, b] : [b, a];
   return CATEGORY[zeroDim.dtype] > CATEGORY[dimmed.dtype] ? zeroDim.dtype : dimmed.dtype;

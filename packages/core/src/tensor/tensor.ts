@@ -1,6 +1,7 @@
 import { allocate, isFloatingPoint, type DType, type Storage } from '../dtype';
 import { kernels, type Strided } from '../backend';
 import type { Node } from '../autograd/node';
+import { recordCall } from '../autograd/trace';
 import { contiguousStrides, isDense, numelOf, normalizeDim } from '../shape';
 import { TensorStorage } from './storage';
 import { recycle } from './bufferPool';
@@ -200,7 +201,9 @@ export class Tensor {
 
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
-    return this.alias();
+    const detached = this.alias();
+    recordCall('detach', [this], detached);
+    return detached;
   }
 
   /** @internal A new tensor object over the same storage, without history. */

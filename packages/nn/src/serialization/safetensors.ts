@@ -1,5 +1,6 @@
 import { formatShape, tensor, type DType, type Tensor } from '@wick/core';
 import type { StateDict } from '../module';
+import { ITEM_BYTES, littleEndianBytes } from './bytes';
 
 /**
  * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON mapping each
@@ -31,7 +32,6 @@ const READ_DTYPE: Record<string, ReadType> = {
   BOOL: { dtype: 'bool', bytes: 1, read: (v, at) => v.getUint8(at) },
 };
 
-const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
 
 /** The largest header the reference reader accepts (huggingface/safetensors' MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -65,19 +65,13 @@ export function serialize(tensors: StateDict, metadata?: Record<string, string>)
   const headerBytes = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
   headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
   for (const [, t] of entries) {
-    const data = t.dataSync();
-    for (let i = 0; i < data.length; i++) {
-      if (t.dtype === 'float32') view.setFloat32(at + 4 * i, data[i], true);
-      else if (t.dtype === 'float64') view.setFloat64(at + 8 * i, data[i], true);
-      else if (t.dtype === 'int64') view.setBigInt64(at + 8 * i, BigInt(data[i]), true);
-      else view.setUint8(at + i, data[i]);
-    }
-    at += data.length * ITEM_BYTES[t.dtype];
+    const bytes = littleEndianBytes(t.dtype, t.dataSync());
+    out.set(bytes, at);
+    at += bytes.length;
   }
   return out;
 }

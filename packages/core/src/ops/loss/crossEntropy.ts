@@ -1,3 +1,4 @@
+import { traced } from '../../autograd/trace';
 import { checkOptions } from '../../options';
 import { Context } from '../../autograd/context';
 import { Function } from '../../autograd/function';
@@ -94,7 +95,7 @@ class SoftCrossEntropy extends Function {
  * nllLoss(logSoftmax(input, classDim), target) for class indices, computed as one fused op.
  * A target of the input's shape holds class probabilities instead.
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export const crossEntropy = traced('crossEntropy', function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkOptions('crossEntropy', options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
   const { ignoreIndex = -100, labelSmoothing = 0 } = options;
   const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
@@ -117,4 +118,4 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   checkClassTarget('crossEntropy', input, target, layout.classes, ignoreIndex);
   return CrossEntropy.apply(input, target, weight, ignoreIndex, reduction, labelSmoothing, layout);
-}
+});

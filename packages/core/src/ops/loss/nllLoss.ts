@@ -1,3 +1,4 @@
+import { traced } from '../../autograd/trace';
 import { checkOptions } from '../../options';
 import { Context } from '../../autograd/context';
 import { Function } from '../../autograd/function';
@@ -53,7 +54,7 @@ class NllLoss extends Function {
  * log-probabilities of shape (C), (N, C) or (N, C, d1, ..., dk); target holds int64 class indices
  * of shape (), (N) or (N, d1, ..., dk).
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+export const nllLoss = traced('nllLoss', function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
   checkOptions('nllLoss', options, ['weight', 'ignoreIndex', 'reduction']);
   const { ignoreIndex = -100 } = options;
   const reduction = checkReduction('nllLoss', options.reduction ?? 'mean');
@@ -62,4 +63,4 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
   const weight = checkWeight('nllLoss', options.weight, layout.classes);
   checkClassTarget('nllLoss', input, target, layout.classes, ignoreIndex);
   return NllLoss.apply(input, target, weight, ignoreIndex, reduction, layout);
-}
+});
