@@ -10,5 +10,6 @@ module.exports = {
     '^@wick/core$': '<rootDir>/packages/core/src/index.ts',
     '^@wick/nn$': '<rootDir>/packages/nn/src/index.ts',
     '^@wick/test-harness$': '<rootDir>/test/harness.ts',
+    '^@wick/test-onnx$': '<rootDir>/test/onnx.ts',
   },
 };

@@ -5,7 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { save, writeFileAtomic } from '@wick/nn';
+import { zeros } from '@wick/core';
+import { onnx, save, writeFileAtomic, type Module } from '@wick/nn';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
 import { loadSplits } from './data';
@@ -17,6 +18,17 @@ import { training, type Checkpoint, type TrainResult } from './trainer';
 /** What the log and the weights' metadata call the model. */
 function architecture(config: TrainConfig, pixels: number): string {
   return config.model === 'cnn' ? "Net of pytorch/examples mnist/main.py" : `MLP ${pixels}-${config.hidden}-10`;
+}
+
+/**
+ * model.onnx: the trained model for ONNX Runtime and other ONNX readers, taking a batch of any
+ * size of the images it was trained on ((N, 1, 28, 28) normalized for the cnn, (N, pixels) in
+ * [0, 1] for the mlp) and giving the model's scores.
+ */
+function writeOnnx(model: Module, config: TrainConfig, pixels: number, path: string): void {
+  const example = zeros(config.model === 'cnn' ? [1, 1, 28, 28] : [1, pixels]);
+  const dynamicAxes = { input: { 0: 'batch' }, output: { 0: 'batch' } };
+  onnx.exportModel(model, [example], { file: path, inputNames: ['input'], outputNames: ['output'], dynamicAxes });
 }
 
 function defaultOutDir(): string {
@@ -130,6 +142,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   save(result.model.stateDict(), join(outDir, 'model.safetensors'), { format: 'pt', architecture: architecture(config, splits.train.pixels) });
+  writeOnnx(result.model, config, splits.train.pixels, join(outDir, 'model.onnx'));
   const final = result.history[result.history.length - 1];
   writeFileAtomic(
     join(outDir, 'metrics.json'),
@@ -139,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`\nconfusion matrix on the ${splits.test.count} held-out images (rows: true digit, columns: predicted):`);
   console.log(formatConfusion(result.confusion));
   console.log(`\nfinal test accuracy ${(100 * final.testAcc).toFixed(2)}%`);
-  console.log(`wrote ${join(outDir, 'model.safetensors')}, metrics.json, curves.svg and ${CHECKPOINT_FILE}`);
+  console.log(`wrote ${join(outDir, 'model.safetensors')}, model.onnx, metrics.json, curves.svg and ${CHECKPOINT_FILE}`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { Edge, Node } from './node';
 import { gradientEdge } from './accumulateGrad';
 import { zeros } from '../tensor/creation';
 import { formatShape, sameShape } from '../shape';
-import { tracedApply } from './trace';
+import { traceCall } from './trace';
 
 /** What backward returns: one gradient per forward argument (null for non-tensors or no gradient). */
 export type Gradients = Tensor | null | readonly (Tensor | null)[];
@@ -82,7 +82,7 @@ export class Function {
 
   static apply<A extends unknown[], R extends Tensor | Tensor[]>(this: FunctionClass<A, R>, ...args: A): R {
     // A Function applied by user code (not inside a public op) is an op of its own to a trace.
-    return tracedApply(this.name, args, () => applyFunction(this, args));
+    return traceCall(this.name, args, () => applyFunction(this, args));
   }
 }
 

@@ -54,15 +54,10 @@ export function traced<F extends (...args: never[]) => unknown>(op: string, fn: 
   return call as F;
 }
 
-/** Runs a Function's forward, reporting it under its class name when no public op called it. */
-export function tracedApply<R>(name: string, args: readonly unknown[], body: () => R): R {
-  return (recorder === null ? body() : run(name, args, body)) as R;
-}
-
 /**
- * Reports a call that is not a public op function: an in-place write (add_, fill_; its tensor
- * is both the first argument and the output) or a view a method makes (detach).
+ * Runs `body` as one op named `op` with these arguments: a Function's forward (under its class
+ * name), an in-place method (add_; its tensor first) or a method that makes a view (detach).
  */
-export function recordCall(op: string, args: readonly unknown[], output: unknown): void {
-  if (recorder !== null && depth === 0) recorder({ op, args, output });
+export function traceCall<R>(op: string, args: readonly unknown[], body: () => R): R {
+  return (recorder === null ? body() : run(op, args, body)) as R;
 }

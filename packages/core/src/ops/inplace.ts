@@ -1,6 +1,6 @@
 import { kernels } from '../backend';
 import { isGradEnabled, noGrad } from '../autograd/gradMode';
-import { recordCall } from '../autograd/trace';
+import { traceCall } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { allocate, checkValue, isFloatingPoint, promoteTypes, type DType, type Storage } from '../dtype';
 import { contiguousStrides, formatShape, sameShape } from '../shape';
@@ -29,35 +29,40 @@ function checkWritable(op: string, self: Tensor, other?: TensorOrScalar): void {
   }
 }
 
-/** Computes compute(self, other) out of place, then writes it into self's storage (views included). */
+/**
+ * Computes compute(self, other) out of place, then writes it into self's storage (views
+ * included); a trace sees one call of `op`.
+ */
 function inplace<T extends Tensor>(
   self: T,
   op: string,
   compute: (self: Tensor, other: TensorOrScalar) => Tensor,
   other: TensorOrScalar = self,
 ): T {
-  checkWritable(op, self, other);
-  recordCall(op, [self, other], self);
-  const result = noGrad(() => compute(self, other));
-  if (!sameShape(result.shape, self.shape)) {
-    throw new Error(`${op}: the result of shape ${formatShape(result.shape)} does not fit the tensor of shape ${formatShape(self.shape)}`);
-  }
-  if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
-    throw new Error(`${op}: result type ${result.dtype} can't be cast to the tensor's dtype ${self.dtype}`);
-  }
-  kernels().copy(result.strided(), self.strided(), self.shape);
-  self.storage.version++;
-  return self;
+  return traceCall(op, [self, other], () => {
+    checkWritable(op, self, other);
+    const result = noGrad(() => compute(self, other));
+    if (!sameShape(result.shape, self.shape)) {
+      throw new Error(`${op}: the result of shape ${formatShape(result.shape)} does not fit the tensor of shape ${formatShape(self.shape)}`);
+    }
+    if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
+      throw new Error(`${op}: result type ${result.dtype} can't be cast to the tensor's dtype ${self.dtype}`);
+    }
+    kernels().copy(result.strided(), self.strided(), self.shape);
+    self.storage.version++;
+    return self;
+  });
 }
 
 function fill<T extends Tensor>(self: T, op: string, value: Scalar): T {
-  checkWritable(op, self);
-  recordCall(op, [self, value], self);
-  const v = typeof value === 'boolean' ? Number(value) : value;
-  checkValue(op, self.dtype, v);
-  kernels().fill(self.strided(), self.shape, v);
-  self.storage.version++;
-  return self;
+  return traceCall(op, [self, value], () => {
+    checkWritable(op, self);
+    const v = typeof value === 'boolean' ? Number(value) : value;
+    checkValue(op, self.dtype, v);
+    kernels().fill(self.strided(), self.shape, v);
+    self.storage.version++;
+    return self;
+  });
 }
 
 /**
@@ -65,13 +70,14 @@ function fill<T extends Tensor>(self: T, op: string, value: Scalar): T {
  * contiguous, since torch draws normals differently for strided destinations).
  */
 function fillRandom<T extends Tensor>(self: T, op: string, draw: (data: Storage, dtype: DType, contiguous: boolean) => void): T {
-  checkWritable(op, self);
-  recordCall(op, [self], self);
-  const data = allocate(self.dtype, self.numel());
-  draw(data, self.dtype, self.isContiguous());
-  kernels().copy({ data, offset: 0, strides: contiguousStrides(self.shape) }, self.strided(), self.shape);
-  self.storage.version++;
-  return self;
+  return traceCall(op, [self], () => {
+    checkWritable(op, self);
+    const data = allocate(self.dtype, self.numel());
+    draw(data, self.dtype, self.isContiguous());
+    kernels().copy({ data, offset: 0, strides: contiguousStrides(self.shape) }, self.strided(), self.shape);
+    self.storage.version++;
+    return self;
+  });
 }
 
 function requireFloating(op: string, self: Tensor): void {

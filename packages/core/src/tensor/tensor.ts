@@ -1,7 +1,7 @@
 import { allocate, isFloatingPoint, type DType, type Storage } from '../dtype';
 import { kernels, type Strided } from '../backend';
 import type { Node } from '../autograd/node';
-import { recordCall } from '../autograd/trace';
+import { traceCall } from '../autograd/trace';
 import { contiguousStrides, isDense, numelOf, normalizeDim } from '../shape';
 import { TensorStorage } from './storage';
 import { recycle } from './bufferPool';
@@ -201,9 +201,7 @@ export class Tensor {
 
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
-    const detached = this.alias();
-    recordCall('detach', [this], detached);
-    return detached;
+    return traceCall('detach', [this], () => this.alias());
   }
 
   /** @internal A new tensor object over the same storage, without history. */

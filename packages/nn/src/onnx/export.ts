@@ -166,10 +166,6 @@ export function exportModel(model: Module, args: readonly Tensor[], options: Exp
   const inputNames = options.inputNames ?? defaultNames('input', args.length);
   checkNames('inputNames', inputNames, args.length);
   if (options.outputNames !== undefined) checkNames('outputNames', options.outputNames, options.outputNames.length);
-  const known = new Set([...inputNames, ...(options.outputNames ?? [])]);
-  for (const name of Object.keys(dynamicAxes)) {
-    if (!known.has(name)) throw new Error(`${PREFIX}: dynamicAxes names '${name}', which is neither an input (${inputNames.join(', ')}) nor an output name${options.outputNames ? ` (${options.outputNames.join(', ')})` : '; name the outputs with outputNames'}`);
-  }
   const inputAxes = inputNames.map((name, i) => checkAxes(name, dynamicAxes[name] ?? {}, args[i].ndim));
   const dynamic = inputAxes.some((axes) => axes.size > 0);
 
@@ -181,7 +177,7 @@ export function exportModel(model: Module, args: readonly Tensor[], options: Exp
     return noGrad(() => {
       const first = record(model, args, weights, doConstantFolding);
       const resizedArgs = dynamic ? args.map((x, i) => lengthened(x, inputAxes[i].keys(), inputNames[i])) : args;
-      const second = dynamic ? record(model, resizedArgs, weights, false) : first;
+      const second = dynamic ? record(model, resizedArgs, weights, doConstantFolding) : first;
       const bytes = build(model, first, second, { args, resizedArgs, inputNames, inputAxes, weights, dynamicAxes, outputNames: options.outputNames });
       if (file !== undefined) writeFileAtomic(file, bytes);
       return bytes;
@@ -304,6 +300,11 @@ function build(model: Module, first: Trace, second: Trace, s: Signature): Uint8A
 
   const outputNames = s.outputNames ?? defaultNames('output', first.outputs.length);
   checkNames('outputNames', outputNames, first.outputs.length);
+  for (const name of Object.keys(s.dynamicAxes)) {
+    if (!s.inputNames.includes(name) && !outputNames.includes(name)) {
+      throw new Error(`${PREFIX}: dynamicAxes names '${name}', which is neither an input (${s.inputNames.join(', ')}) nor an output (${outputNames.join(', ')})`);
+    }
+  }
   g.scope = '';
   const claimed = new Set<string>();
   const outputs: ValueInfoMessage[] = first.outputs.map((t, i) => {
