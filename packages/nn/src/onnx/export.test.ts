@@ -6,6 +6,7 @@ import { describeEachBackend } from '@wick/test-harness';
 import { checkerResults, expectChecked, runOnnx } from '@wick/test-onnx';
 import { cat, Context, Function, Generator, manualSeed, noGrad, randint, randn, stack, tensor, testing, trace, where, zeros, type Tensor } from '@wick/core';
 import { SYMBOLIC } from './symbolic';
+import * as nn from '../index';
 import {
   BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Embedding, F, LayerNorm, Linear, Module, NLLLoss, onnx, Sequential,
 } from '../index';
@@ -264,6 +265,45 @@ test('the cases exercise every op the exporter maps', () => {
   expect(Object.keys(SYMBOLIC).filter((op) => !seen.has(op) && !refused.includes(op))).toEqual([]);
 });
 
+/** An embedding feeding layers held in a ModuleList and a ModuleDict. */
+class Containers extends Module {
+  embedding = new nn.Embedding(10, 6);
+  blocks = new nn.ModuleList<nn.TensorModule>([new nn.Linear(6, 6), new nn.ReLU()]);
+  heads = new nn.ModuleDict<nn.TensorModule>({ out: new nn.Linear(6, 2) });
+  forward(ids: Tensor): Tensor {
+    let x = this.embedding.forward(ids);
+    for (const block of this.blocks) x = block.forward(x);
+    return this.heads.get('out').forward(x);
+  }
+}
+
+/** Every layer nn exports, each in a small model that feeds it a fitting input. */
+const LAYERS: [string, () => Module, (batch: number) => Tensor][] = [
+  ['activations', () => new nn.Sequential(new nn.Linear(5, 8), new nn.ReLU(), new nn.Sigmoid(), new nn.Tanh(), new nn.GELU({ approximate: 'tanh' }), new nn.SiLU(), new nn.LeakyReLU(0.1), new nn.ELU(0.5), new nn.Softplus({ beta: 2 }), new nn.Hardtanh(-0.5, 0.5), new nn.LogSigmoid(), new nn.Identity(), new nn.Softmax(1), new nn.LogSoftmax(1), new nn.Dropout(0.3)), rows],
+  ['convolutions and poolings', () => new nn.Sequential(new nn.Conv2d(4, 6, 3, { padding: 'same', paddingMode: 'reflect' }), new nn.BatchNorm2d(6), new nn.Dropout2d(0.2), new nn.MaxPool2d(2), new nn.ConvTranspose2d(6, 4, 2, { stride: 2 }), new nn.AvgPool2d(2), new nn.AdaptiveAvgPool2d([1, 3]), new nn.AdaptiveMaxPool2d(1), new nn.Flatten(), new nn.Unflatten(1, [2, 2])), images],
+  ['one-dimensional layers', () => new nn.Sequential(new nn.Conv1d(4, 4, 3, { groups: 2 }), new nn.BatchNorm1d(4), new nn.MaxPool1d(2), new nn.AvgPool1d(2, { stride: 1 }), new nn.AdaptiveAvgPool1d(1), new nn.Flatten(), new nn.LayerNorm(4), new nn.GroupNorm(2, 4)), (n) => randn([n, 4, 12])],
+  ['embedding in containers', () => new Containers(), (n) => randint(0, 10, [n, 3])],
+];
+
+describeEachBackend('onnx.exportModel layers', (backend) => {
+  test.each(LAYERS)('%s: ONNX Runtime equals Wick', async (name, make, input) => {
+    manualSeed(6);
+    const model = make();
+    noGrad(() => (model.forward as (x: Tensor) => Tensor)(input(8)));
+    model.eval();
+    const bytes = onnx.exportModel(model, [input(2)], { dynamicAxes: BATCH });
+    if (backend === 'cpu') expectChecked(`layers-${name.replace(/[^a-z0-9]+/gi, '-')}`, bytes);
+    for (const n of [3, 5]) await expectSameAsWick(bytes, model, input(n));
+  });
+});
+
+test('the layer cases use every layer nn exports (its losses are not exported)', () => {
+  const layers = Object.entries(nn).filter(([name, v]) => typeof v === 'function' && v.prototype instanceof Module && !name.endsWith('Loss')).map(([name]) => name);
+  const used = new Set<string>();
+  for (const [, make] of LAYERS) make().modules().forEach((m) => used.add(m.constructor.name));
+  expect(layers.filter((name) => !used.has(name))).toEqual([]);
+});
+
 class Cube extends Function {
   static forward(_ctx: Context, x: Tensor): Tensor {
     return x.mul(x).mul(x);
@@ -339,7 +379,8 @@ describe('ONNX checker (onnx 1.12, full_check)', () => {
   const whenChecked = process.env.WICK_ONNX_DIR === undefined ? test : test.skip;
   whenChecked('accepted every model the tests export, written as ONNX IR version 8 with opset 17', () => {
     const names = Object.keys(checkerResults.models);
-    expect(names).toEqual(expect.arrayContaining(['mlp', 'batchnorm-layernorm', 'text-classifier', ...OP_CASES.map((c) => `ops-${c.name.replace(/[^a-z0-9]+/gi, '-')}`)]));
+    const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
+    expect(names).toEqual(expect.arrayContaining(['mlp', 'batchnorm-layernorm', 'text-classifier', ...OP_CASES.map((c) => `ops-${slug(c.name)}`), ...LAYERS.map(([name]) => `layers-${slug(name)}`)]));
     for (const m of Object.values(checkerResults.models)) {
       expect(m.irVersion).toBe(8);
       expect(m.opset).toBe(17);
