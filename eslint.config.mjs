@@ -21,7 +21,7 @@ const KERNELS_ONLY = {
 
 const PUBLIC_API_ONLY = {
   patterns: [
-    { group: ['@wick/*/*'], message: 'import the package entry (@wick/core, @wick/nn), not a file inside it' },
+    { group: ['@wick/*/*', '!@wick/core/testing'], message: 'import the package entry (@wick/core, @wick/nn, @wick/core/testing), not a file inside it' },
     { group: ['**/core/src/**', '**/nn/src/**'], message: "import another package through its entry, not its sources" },
   ],
   paths: [
@@ -36,7 +36,7 @@ export default tseslint.config(
   // packages/core/assembly is AssemblyScript, compiled by scripts/build-wasm.mjs, not TypeScript.
   // scripts/lint-fixtures break the rules on purpose (lint.test.ts lints them with ignores off).
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'runs/**', 'jest.config.js', 'packages/core/assembly/**', 'scripts/lint-fixtures/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'runs/**', 'docs/api/**', 'jest.config.js', 'packages/core/assembly/**', 'scripts/lint-fixtures/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -75,7 +75,7 @@ export default tseslint.config(
   },
   {
     // Plain CommonJS scripts run by node against the built packages.
-    files: ['scripts/**/*.js'],
+    files: ['scripts/**/*.js', 'scripts/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

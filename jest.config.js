@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@wick/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@wick/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@wick/nn$': '<rootDir>/packages/nn/src/index.ts',
     '^@wick/test-harness$': '<rootDir>/test/harness.ts',
     '^@wick/test-onnx$': '<rootDir>/test/onnx.ts',

@@ -5,7 +5,8 @@
  * - testOp checks an op, OpInfo-style, from one record: its golden cases from PyTorch (outputs and
  *   input gradients), gradcheck in float64, and agreement of the active backend with the plain one.
  */
-import { availableBackends, getBackend, gradcheck, useBackend, testing, type Tensor } from '@wick/core';
+import { availableBackends, getBackend, gradcheck, useBackend, type Tensor } from '@wick/core';
+import * as testing from '@wick/core/testing';
 
 /** Runs `body` inside a describe block per available backend, each with that backend active. */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend } from '@wick/test-harness';
 import { expectChecked, runOnnx } from '@wick/test-onnx';
-import { manualSeed, noGrad, rand, randn, testing } from '@wick/core';
+import { manualSeed, noGrad, rand, randn } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import { load, onnx } from '@wick/nn';
 import { MLP, Net } from './model';
 

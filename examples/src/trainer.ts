@@ -14,7 +14,7 @@ export interface TrainHooks {
 }
 
 /** A classifier of images: logits (mlp) or log-probabilities (cnn) for each class. */
-export type Classifier = Module & { forward(x: Tensor): Tensor };
+export type Classifier = Module<[Tensor], Tensor>;
 
 /**
  * Everything a run needs to continue exactly where it stopped: the model, optimizer and scheduler

@@ -1,3 +1,4 @@
+export { version } from './instance';
 export { Tensor } from './tensor/tensor';
 export type { Scalar, TensorOrScalar, ValuesIndices } from './tensor/tensor';
 export type { DType, Storage } from './dtype';
@@ -70,5 +71,4 @@ export type {
   Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
 } from './backend';
 
-export * as testing from './testing';
 export { checkOptions } from './options';

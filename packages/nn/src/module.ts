@@ -24,13 +24,18 @@ export interface LoadStateDictResult {
  *   }
  *
  * Buffers (non-learnable state saved in stateDict) are declared with registerBuffer.
+ *
+ * The type parameters describe forward: `Module<[Tensor], Tensor>` is any module whose forward
+ * takes a tensor and returns one, as generic training code asks for; a plain `Module` can still
+ * be called (`forward(...inputs: unknown[]): unknown`).
  */
-export abstract class Module {
+export abstract class Module<Inputs extends unknown[] = unknown[], Output = unknown> {
   /** Whether the module is in training mode (see train() and eval()). */
   training = true;
   private readonly bufferNames = new Map<string, { persistent: boolean }>();
 
-  abstract forward(...inputs: never[]): unknown;
+  /** The computation, as torch's forward: called directly (`model.forward(x)`). */
+  abstract forward(...inputs: Inputs): Output;
 
   // ---- registration -----------------------------------------------------------------------
 

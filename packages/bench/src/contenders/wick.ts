@@ -10,7 +10,7 @@ function trainingStep(
   backend: string,
   threads: number,
   inputShape: number[],
-  make: () => { model: Module & { forward(x: Tensor): Tensor }; opt: optim.Optimizer<{ lr: number }> },
+  make: () => { model: Module<[Tensor], Tensor>; opt: optim.Optimizer<{ lr: number }> },
 ): Subject {
   manualSeed(0);
   const { model, opt } = make();

@@ -1,6 +1,7 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/activations.json';
-import { createWasmBackend, elu, Generator, hardtanh, leakyRelu, logSigmoid, oneHot, randn, softplus, tensor, testing } from '../index';
+import { createWasmBackend, elu, Generator, hardtanh, leakyRelu, logSigmoid, oneHot, randn, softplus, tensor } from '../index';
+import * as testing from '../testing';
 import type { Tensor } from '../tensor/tensor';
 
 type ActivationCase = GoldenCase & { fn: string };

@@ -1,9 +1,7 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/conv.json';
-import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, testing,
-  tensor, unfold, zeros, type PadMode, type Size2, type Tensor,
-} from '../index';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, conv1d, conv2d, convTranspose2d, fold, maxPool1d, maxPool2d, pad, randn, tensor, unfold, zeros, type PadMode, type Size2, type Tensor } from '../index';
+import * as testing from '../testing';
 
 type Kw = Record<string, unknown>;
 type ConvCase = GoldenCase & { fn: string; extra?: testing.EncodedTensor };

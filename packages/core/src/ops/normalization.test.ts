@@ -1,6 +1,7 @@
 import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness';
 import golden from '../../golden/normalization.json';
-import { batchNorm, embedding, groupNorm, layerNorm, randn, tensor, testing, zeros, type Tensor } from '../index';
+import { batchNorm, embedding, groupNorm, layerNorm, randn, tensor, zeros, type Tensor } from '../index';
+import * as testing from '../testing';
 
 type NormCase = GoldenCase & { fn: string; extra?: testing.EncodedTensor[] };
 const num = (v: unknown) => v as number | undefined;

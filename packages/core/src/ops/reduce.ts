@@ -145,12 +145,27 @@ function extremum(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined
   return pair(values, indices);
 }
 
-export const max = traced('max', function max(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+/** max's and min's implementation, which the overloads below narrow. */
+type ExtremumOf = (x: Tensor, arg?: number | Tensor, keepdim?: boolean) => Tensor | ValuesIndices;
+
+/** max's and min's forms, as torch's (and as the methods'): of everything, along a dim, or elementwise. */
+interface Extremum {
+  /** The extreme of all elements, as a zero-dim tensor. */
+  (x: Tensor): Tensor;
+  /** The extremes along dim and where they are (the first on ties). */
+  (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+  /** The elementwise extreme of x and other (maximum/minimum). */
+  (x: Tensor, other: Tensor): Tensor;
+}
+
+/** torch.max: the largest element, the largest along a dim with its indices, or maximum(x, other). */
+export const max = traced('max', function max(x: Tensor, arg?: number | Tensor, keepdim: boolean = false): Tensor | ValuesIndices {
   return extremum('max', x, arg, keepdim);
-});
-export const min = traced('min', function min(x: Tensor, arg: number | Tensor | undefined, keepdim = false): Tensor | ValuesIndices {
+} as ExtremumOf) as Extremum;
+/** torch.min: the smallest element, the smallest along a dim with its indices, or minimum(x, other). */
+export const min = traced('min', function min(x: Tensor, arg?: number | Tensor, keepdim: boolean = false): Tensor | ValuesIndices {
   return extremum('min', x, arg, keepdim);
-});
+} as ExtremumOf) as Extremum;
 
 function argExtreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   const source = dim === null || dim === undefined ? x.reshape([-1]) : x;
@@ -232,10 +247,10 @@ defineMethods({
     return mean(this, dim, keepdim);
   },
   max: function (this: Tensor, arg?: number | Tensor, keepdim: boolean = false) {
-    return max(this, arg, keepdim);
+    return (max as ExtremumOf)(this, arg, keepdim);
   } as Tensor['max'],
   min: function (this: Tensor, arg?: number | Tensor, keepdim: boolean = false) {
-    return min(this, arg, keepdim);
+    return (min as ExtremumOf)(this, arg, keepdim);
   } as Tensor['min'],
   amax(dim, keepdim = false) {
     return amax(this, dim, keepdim);

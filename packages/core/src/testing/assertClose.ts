@@ -1,5 +1,4 @@
-import { formatShape, sameShape } from '../shape';
-import type { Tensor } from '../tensor/tensor';
+import { formatShape, sameShape, type Tensor } from '../index';
 
 export interface CloseOptions {
   rtol?: number;

@@ -1,6 +1,4 @@
-import type { DType } from '../dtype';
-import { tensor } from '../tensor/creation';
-import type { Tensor } from '../tensor/tensor';
+import { tensor, type DType, type Tensor } from '../index';
 
 /** A tensor as the golden-value scripts write it: flat values (NaN and infinities as strings). */
 export interface EncodedTensor {

@@ -2,7 +2,7 @@ import type { Tensor } from '@wick/core';
 import { Module } from '../module';
 
 /** A module that maps a tensor to a tensor: what Sequential chains. */
-export type TensorModule = Module & { forward(input: Tensor): Tensor };
+export type TensorModule = Module<[Tensor], Tensor>;
 
 /** The index-th child (negative counts from the end), or an error naming the container. */
 function childAt(container: Module, index: number): Module {

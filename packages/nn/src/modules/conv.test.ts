@@ -1,5 +1,6 @@
 import { describeEachBackend } from '@wick/test-harness';
-import { manualSeed, randn, testing } from '@wick/core';
+import { manualSeed, randn } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, ConvTranspose2d, F, MaxPool1d, MaxPool2d, Sequential,
 } from '../index';

@@ -1,5 +1,6 @@
 import { describeEachBackend } from '@wick/test-harness';
-import { noGrad, randn, tensor, testing, type Tensor } from '@wick/core';
+import { noGrad, randn, tensor, type Tensor } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import golden from '../../golden/batchnorm.json';
 import { BatchNorm1d, BatchNorm2d, Dropout2d, Embedding, F, GroupNorm, LayerNorm, Unflatten, type Module } from '../index';
 
@@ -13,7 +14,7 @@ interface Step {
 }
 
 /** Mirrors the modules of scripts/golden/normalization.py. */
-const MAKE: Record<string, () => Module & { forward(x: Tensor): Tensor }> = {
+const MAKE: Record<string, () => Module<[Tensor], Tensor>> = {
   'BatchNorm1d (N, C)': () => new BatchNorm1d(4),
   'BatchNorm1d (N, C, L), momentum None (cumulative)': () => new BatchNorm1d(3, { momentum: null }),
   BatchNorm2d: () => new BatchNorm2d(3, { eps: 1e-3, momentum: 0.3 }),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend } from '@wick/test-harness';
 import { checkerResults, expectChecked, runOnnx } from '@wick/test-onnx';
-import { cat, Context, Function, Generator, manualSeed, noGrad, randint, randn, stack, tensor, testing, trace, where, zeros, type Tensor } from '@wick/core';
+import { cat, Context, Function, Generator, manualSeed, noGrad, randint, randn, stack, tensor, trace, where, zeros, type Tensor } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import { SYMBOLIC } from './symbolic';
 import * as nn from '../index';
 import {
@@ -79,7 +80,7 @@ describeEachBackend('onnx.exportModel', (backend) => {
   // Weights and folded values come out of the kernels: the plain backend's are the checked ones.
   const keep = (name: string, bytes: Uint8Array) => backend === 'cpu' && expectChecked(name, bytes);
 
-  const models: [string, () => Module & { forward(x: Tensor): Tensor }, (batch: number) => Tensor][] = [
+  const models: [string, () => Module<[Tensor], Tensor>, (batch: number) => Tensor][] = [
     ['mlp', () => new MLP(), (n) => randn([n, 784])],
     ['batchnorm-layernorm', () => new Normalized(), (n) => randn([n, 3, 8, 8])],
     ['text-classifier', () => new TextClassifier(), (n) => randint(0, 50, [n, 6])],

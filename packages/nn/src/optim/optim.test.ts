@@ -1,4 +1,5 @@
-import { noGrad, tensor, testing, zeros, type Tensor } from '@wick/core';
+import { noGrad, tensor, zeros, type Tensor } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import { describeEachBackend } from '@wick/test-harness';
 import golden from '../../golden/optim.json';
 import { Linear } from '../modules/linear';

@@ -28,7 +28,7 @@ const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => 
  * Base of the optimizers, as torch.optim.Optimizer: parameter groups with options, per-parameter
  * state, zeroGrad, and a state dict that refers to parameters by index.
  */
-export abstract class Optimizer<O extends object> {
+export abstract class Optimizer<O extends object = object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
 

@@ -12,19 +12,17 @@ interface NodeFs {
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
 }
 
-/** Held in a variable so that bundlers building for browsers do not try to include it. */
-const NODE_FS = 'node:fs';
-
 /**
- * Node's fs, loaded on first use so that @wick/nn also runs in browsers, where files are read
- * and written by the page (use serialize/deserialize there).
+ * Node's fs, through process.getBuiltinModule: no require() or import for bundlers to resolve,
+ * so @wick/nn bundles for browsers as it is, and for Node in either module format. Outside Node
+ * (a browser), files are read and written by the page: use serialize() and deserialize().
  */
 function fs(op: string): NodeFs {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-    throw new Error(`${op}: reading and writing files needs Node; in a browser, use serialize() and deserialize()`);
+  const node = typeof process === 'undefined' ? undefined : process;
+  if (typeof node?.getBuiltinModule !== 'function') {
+    throw new Error(`${op}: reading and writing files needs Node 20.16 or later; in a browser, use serialize() and deserialize()`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(NODE_FS) as NodeFs;
+  return node.getBuiltinModule('node:fs') as NodeFs;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describeEachBackend } from '@wick/test-harness';
-import { arange, tensor, testing, zeros, type Tensor } from '@wick/core';
+import { arange, tensor, zeros, type Tensor } from '@wick/core';
+import * as testing from '@wick/core/testing';
 import golden from '../../golden/utils.json';
 import { Linear, data, utils } from '../index';
 

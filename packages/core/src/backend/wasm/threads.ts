@@ -53,17 +53,13 @@ interface NodeWorker {
 type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 
 /**
- * A Node built-in module, or null outside Node. Loaded lazily, and inside try/catch so that
- * bundlers building for browsers (esbuild, webpack) treat it as optional instead of failing.
+ * A Node built-in module, or null outside Node, through process.getBuiltinModule: no require()
+ * or import for bundlers to resolve, so browser bundles need no stub and Node bundles of either
+ * module format keep their threads.
  */
 function nodeModule<T>(name: 'node:worker_threads' | 'node:os'): T | null {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') return null;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(name) as T;
-  } catch {
-    return null;
-  }
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
+  return (process.getBuiltinModule(name) as T | undefined) ?? null;
 }
 
 /** node:worker_threads' Worker, or null outside Node (browsers keep to one thread). */

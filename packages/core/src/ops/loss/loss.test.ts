@@ -2,7 +2,7 @@ import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness
 import golden from '../../../golden/losses.json';
 import { logSoftmax } from '../softmax';
 import type { Tensor } from '../../tensor/tensor';
-import { testing } from '../../index';
+import * as testing from '../../testing';
 import { crossEntropy } from './crossEntropy';
 import { nllLoss } from './nllLoss';
 import type { Reduction } from './reduction';
