@@ -6,6 +6,7 @@
  */
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 
+/** The typed array behind a dtype: Float32Array (float32), Float64Array (float64 and int64), Uint8Array (bool). */
 export type Storage = Float32Array | Float64Array | Uint8Array;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
@@ -36,6 +37,7 @@ export function allocate(dtype: DType, size: number, op = 'allocate'): Storage {
   }
 }
 
+/** Whether dtype is float32 or float64. */
 export function isFloatingPoint(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }

@@ -13,6 +13,7 @@ export { Function } from './autograd/function';
 export type { Gradients } from './autograd/function';
 export { Context } from './autograd/context';
 export { Node } from './autograd/node';
+export type { Edge } from './autograd/node';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gradMode';
 export { gradcheck } from './autograd/gradcheck';
 import './autograd/backward';
@@ -24,7 +25,7 @@ export {
   neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, clamp, where,
 } from './ops/elementwise';
 export { sum, mean, max, min, amax, amin, argmax, argmin, logsumexp, variance as var, std } from './ops/reduce';
-export type { VarianceOptions } from './ops/reduce';
+export type { VarianceOptions, DimArg, Extremum } from './ops/reduce';
 export * from './ops/activation';
 export { matmul } from './ops/matmul';
 export { linear } from './ops/linear';
@@ -34,7 +35,7 @@ export {
 } from './ops/shape';
 export { gather, indexSelect, index } from './ops/indexing';
 export { unfold, fold } from './ops/unfold';
-export type { Size2, WindowOptions } from './ops/unfold';
+export type { Size1, Size2, WindowOptions } from './ops/unfold';
 export { conv1d, conv2d, convTranspose2d } from './ops/conv';
 export type { ConvOptions, Conv1dOptions, ConvTransposeOptions } from './ops/conv';
 export { pad } from './ops/pad';
@@ -43,7 +44,7 @@ export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from './ops
 export { embedding } from './ops/embedding';
 export type { PadMode, PadOptions } from './ops/pad';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool';
-export type { MaxPoolOptions, AvgPoolOptions, AdaptiveSize } from './ops/pool';
+export type { MaxPoolOptions, AvgPoolOptions, MaxPool1dOptions, AvgPool1dOptions, AdaptiveSize, MaxPool2dOverloads } from './ops/pool';
 export { clone, checkDevice, isDType } from './ops/convert';
 export { resultType } from './ops/util';
 export { trace } from './autograd/trace';
@@ -68,7 +69,7 @@ export {
 } from './backend';
 export type {
   Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
-  Strided, MatrixOperand, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
+  Strided, MatrixOperand, WindowGeometry, LossLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
 } from './backend';
 
 export { checkOptions } from './options';

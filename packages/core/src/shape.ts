@@ -1,3 +1,4 @@
+/** A tensor's shape: the size of each dim. */
 export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {
@@ -26,10 +27,12 @@ export function isDense(shape: Shape, strides: Shape): boolean {
   return true;
 }
 
+/** Whether two shapes are equal. */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
+/** A shape as messages print it: `[2, 3]`. */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }

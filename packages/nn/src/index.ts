@@ -20,3 +20,4 @@ export * as data from './data';
 export * as utils from './utils';
 export * as onnx from './onnx';
 export { save, load, loadWithMetadata, serialize, deserialize, deserializeWithMetadata, writeFileAtomic } from './serialization';
+export type { TensorsWithMetadata } from './serialization';

@@ -1,6 +1,8 @@
 import { checkOptions, formatShape, noGrad, type Generator, type Tensor } from '@wick/core';
 
+/** The nonlinearities calculateGain knows, as torch names them. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
+/** Whether Kaiming initialisation preserves the variance of the forward pass ('fanIn') or the backward pass ('fanOut'). */
 export type FanMode = 'fanIn' | 'fanOut';
 
 /** The recommended gain for a nonlinearity, as torch.nn.init.calculate_gain. */
@@ -37,24 +39,31 @@ export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Te
   return noGrad(() => t.normal_(mean, std, { generator }));
 }
 
+/** Fills t with value in place, without recording (torch.nn.init.constant_). */
 export function constant_(t: Tensor, value: number): Tensor {
   noGrad(() => t.fill_(value));
   return t;
 }
 
+/** Fills t with zeros in place, without recording (torch.nn.init.zeros_). */
 export function zeros_(t: Tensor): Tensor {
   return constant_(t, 0);
 }
 
+/** Fills t with ones in place, without recording (torch.nn.init.ones_). */
 export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }
 
+/** Options of kaimingUniform_ and kaimingNormal_, as torch's. */
 export interface KaimingOptions {
   /** Negative slope of the rectifier after this layer (leaky_relu only). */
   a?: number;
+  /** 'fanIn' (default) or 'fanOut'. */
   mode?: FanMode;
+  /** The nonlinearity after the layer (default 'leaky_relu'). */
   nonlinearity?: Nonlinearity;
+  /** The generator to draw from (default: the default generator). */
   generator?: Generator;
 }
 

@@ -1,15 +1,20 @@
 import { checkDevice, checkOptions, formatShape, isDType, isFloatingPoint, noGrad, sameShape, Tensor, zeroGrad_, type DType } from '@wick/core';
 import { Parameter } from './parameter';
 
+/** Named tensors as torch's state_dict holds them: parameters and persistent buffers under dotted paths (`fc1.weight`, `bn1.running_mean`). */
 export type StateDict = Record<string, Tensor>;
 
+/** Options of loadStateDict. */
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). */
   strict?: boolean;
 }
 
+/** What loadStateDict found, as torch's `_IncompatibleKeys`: keys this module has that the state lacked, and keys the state had that this module lacks (both empty when strict). */
 export interface LoadStateDictResult {
+  /** Keys of this module's state dict that the given state did not have. */
   missingKeys: string[];
+  /** Keys of the given state that this module does not have. */
   unexpectedKeys: string[];
 }
 
@@ -39,10 +44,12 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
 
   // ---- registration -----------------------------------------------------------------------
 
+  /** Registers a parameter (or null, a declared absence, as torch's `bias=False`) under `name`; fields holding a Parameter are registered without this call. */
   registerParameter(name: string, param: Parameter | null): void {
     this.define(name, param);
   }
 
+  /** Registers a submodule (or null) under `name`; fields holding a Module are registered without this call. */
   registerModule(name: string, module: Module | null): void {
     this.define(name, module);
   }
@@ -75,10 +82,12 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
 
   // ---- traversal -----------------------------------------------------------------------------
 
+  /** The direct submodules with their names, in registration order. */
   namedChildren(): [string, Module][] {
     return this.members().modules;
   }
 
+  /** The direct submodules, in registration order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -99,6 +108,7 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
     return out;
   }
 
+  /** This module and every submodule below it, each once, depth first. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -118,10 +128,12 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
     return out;
   }
 
+  /** The parameters, each once, in the order an optimizer takes them (torch's); with recurse false, this module's own only. */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
+  /** The buffers (running statistics and the like) with their dotted names; with recurse false, this module's own only. */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
     const owners: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     return owners.flatMap(([path, module]) =>
@@ -129,6 +141,7 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
     );
   }
 
+  /** The buffers, each once; with recurse false, this module's own only. */
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, t]) => t);
   }
@@ -184,11 +197,13 @@ export abstract class Module<Inputs extends unknown[] = unknown[], Output = unkn
 
   // ---- modes and gradients ------------------------------------------------------------------------
 
+  /** Sets training mode (true, the default) or eval mode on this module and every submodule, as torch's train(); returns this module. */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
+  /** Sets eval mode on this module and every submodule (dropout off, batch norm on running statistics); returns this module. */
   eval(): this {
     return this.train(false);
   }

@@ -22,6 +22,7 @@ export class Context<S = unknown> {
     this.needsInputGrad = needsInputGrad;
   }
 
+  /** Keeps tensors for backward (torch's ctx.save_for_backward); reading them after an in-place change to one is refused. */
   saveForBackward(...tensors: Tensor[]): void {
     this.saved = tensors;
     this.savedVersions = tensors.map((t) => t.version);
@@ -32,6 +33,7 @@ export class Context<S = unknown> {
     if (this.saved === null) throw new Error(FREED);
   }
 
+  /** The tensors saveForBackward kept, in order. */
   get savedTensors(): readonly Tensor[] {
     if (this.saved === null) throw new Error(FREED);
     this.saved.forEach((t, i) => {
@@ -51,6 +53,7 @@ export class Context<S = unknown> {
     for (const t of tensors) this.nonDifferentiable.add(t);
   }
 
+  /** Whether an output was marked non-differentiable (markNonDifferentiable). */
   isNonDifferentiable(t: Tensor): boolean {
     return this.nonDifferentiable !== null && this.nonDifferentiable.has(t);
   }

@@ -72,14 +72,17 @@ class FunctionNode extends Node {
  * returns one per forward argument.
  */
 export class Function {
+  /** Computes the outputs from the arguments; runs with gradient recording off. Subclasses define it. */
   static forward(_ctx: Context, ..._args: unknown[]): Tensor | Tensor[] {
     throw new Error(`${this.name}.forward is not implemented`);
   }
 
+  /** Given one gradient per output, returns one per forward argument (null where none). Subclasses define it. */
   static backward(_ctx: Context, ..._gradOutputs: Tensor[]): Gradients {
     throw new Error(`${this.name}.backward is not implemented`);
   }
 
+  /** Runs forward and, when an argument requires grad, records the call so backward reaches it. */
   static apply<A extends unknown[], R extends Tensor | Tensor[]>(this: FunctionClass<A, R>, ...args: A): R {
     // A Function applied by user code (not inside a public op) is an op of its own to a trace.
     return traceCall(this.name, args, () => applyFunction(this, args));

@@ -1,9 +1,11 @@
 let enabled = true;
 
+/** Whether ops are recorded for autograd now (false inside noGrad()). */
 export function isGradEnabled(): boolean {
   return enabled;
 }
 
+/** Turns recording on or off (torch.set_grad_enabled); prefer noGrad(), which restores it. */
 export function setGradEnabled(mode: boolean): void {
   enabled = mode;
 }

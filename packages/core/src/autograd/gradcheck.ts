@@ -4,25 +4,35 @@ import { Tensor } from '../tensor/tensor';
 import { zeros } from '../tensor/creation';
 import { noGrad } from './gradMode';
 
+/** Options of gradcheck. */
 export interface GradcheckOptions {
   /** Step of the central differences. */
   eps?: number;
+  /** Absolute tolerance (default 1e-5). */
   atol?: number;
+  /** Relative tolerance (default 1e-3). */
   rtol?: number;
 }
 
+/** One gradient entry where backward and finite differences disagree. */
 export interface GradcheckMismatch {
   /** Which input (position in `inputs`) and which of its elements (row-major). */
   input: number;
+  /** Which input. */
   inputIndex: number;
   /** Which output and which of its elements. */
   output: number;
+  /** Which output element. */
   outputIndex: number;
+  /** The gradient backward computed. */
   analytic: number;
+  /** The gradient finite differences estimate. */
   numerical: number;
 }
 
+/** What gradcheck found. */
 export interface GradcheckResult {
+  /** Whether every entry agreed within the tolerances. */
   passed: boolean;
   /** The largest |analytic - numerical| over the Jacobians. */
   maxAbsError: number;

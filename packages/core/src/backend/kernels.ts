@@ -12,7 +12,9 @@ export type KernelName = keyof Kernels;
  * fallback.
  */
 export interface FastKernel<K extends KernelName> {
+  /** Whether this kernel handles these arguments; where it does not, the plain kernel runs. */
   supports(...args: Parameters<Kernels[K]>): boolean;
+  /** The kernel itself, with the plain kernel's signature. */
   run: Kernels[K];
 }
 

@@ -10,11 +10,15 @@ export type BackendName = 'cpu' | 'wasm';
  * kernels can use more than one thread, how many they may.
  */
 export interface Backend {
+  /** The backend's name, as useBackend takes it ('cpu', 'wasm'). */
   readonly name: string;
+  /** The kernels this backend runs faster, each with its supports(); the others fall back to the plain ones. */
   readonly kernels: FastKernels;
   /** The most threads its kernels can use here (1 when absent). */
   maxThreads?(): number;
+  /** Sets how many threads its kernels may use, where it has threads. */
   setThreads?(threads: number): void;
+  /** How many threads its kernels may use now. */
   getThreads?(): number;
 }
 

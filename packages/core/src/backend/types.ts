@@ -2,14 +2,19 @@ import type { Storage } from '../dtype';
 
 /** A strided window onto storage: element (i0, i1, ...) sits at offset + sum(ik * strides[k]). */
 export interface Strided {
+  /** The storage holding the elements. */
   readonly data: Storage;
+  /** Where the first element sits in data. */
   readonly offset: number;
+  /** Elements to step in data per index of each dim. */
   readonly strides: readonly number[];
 }
 
 /** A matrix operand of a batched GEMM: row-major, or read transposed without materialising. */
 export interface MatrixOperand {
+  /** The storage holding the matrix (or batch of matrices). */
   readonly data: Storage;
+  /** Where the first element sits in data. */
   readonly offset: number;
   /** Distance between consecutive matrices of the batch (0 broadcasts one matrix). */
   readonly batchStrides: readonly number[];
@@ -19,25 +24,35 @@ export interface MatrixOperand {
 
 /** How a loss kernel sees its input: (outer, classes, inner), the class dim in the middle. */
 export interface LossLayout {
+  /** The batch size N (the product of the dims before the class dim). */
   readonly outer: number;
+  /** The number of classes C. */
   readonly classes: number;
+  /** The product of the dims after the class dim (1 for (N, C) inputs). */
   readonly inner: number;
 }
 
 /** Class-index targets (one per sample, row-major over (outer, inner)) with their options. */
 export interface ClassTargets {
+  /** The class index of each sample (int64 values). */
   readonly target: Storage;
   /** Per-class weights, or null for all ones. */
   readonly weight: Storage | null;
+  /** The target value that contributes nothing. */
   readonly ignoreIndex: number;
 }
 
 /** One SGD step's options, as torch.optim.SGD's (firstStep: the momentum buffer starts as the gradient). */
 export interface SGDHyper {
+  /** Learning rate. */
   readonly lr: number;
+  /** Momentum factor. */
   readonly momentum: number;
+  /** Dampening of the momentum. */
   readonly dampening: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
   /** Ascend instead of descend: the gradient's sign flipped. */
   readonly maximize: boolean;
@@ -47,10 +62,15 @@ export interface SGDHyper {
 
 /** One Adam or AdamW step's options, as torch.optim.Adam's. */
 export interface AdamHyper {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay rate of the first moment average. */
   readonly beta1: number;
+  /** Decay rate of the second moment average. */
   readonly beta2: number;
+  /** Added to the denominator for stability. */
   readonly eps: number;
+  /** Weight decay (L2, or decoupled for AdamW). */
   readonly weightDecay: number;
   /** AdamW's decay of the parameter itself instead of an L2 term in the gradient. */
   readonly decoupledWeightDecay: boolean;
@@ -63,27 +83,45 @@ export interface AdamHyper {
  * image seen as (batch, channels * kernelH * kernelW, outH * outW) columns, zero outside it.
  */
 export interface WindowGeometry {
+  /** Images in the batch (N). */
   readonly batch: number;
+  /** Channels per image (C). */
   readonly channels: number;
+  /** Input height (H). */
   readonly height: number;
+  /** Input width (W). */
   readonly width: number;
+  /** Kernel height. */
   readonly kernelH: number;
+  /** Kernel width. */
   readonly kernelW: number;
+  /** Zero padding above and below. */
   readonly padH: number;
+  /** Zero padding left and right. */
   readonly padW: number;
+  /** Vertical step between windows. */
   readonly strideH: number;
+  /** Horizontal step between windows. */
   readonly strideW: number;
+  /** Vertical spacing between kernel elements. */
   readonly dilationH: number;
+  /** Horizontal spacing between kernel elements. */
   readonly dilationW: number;
+  /** Output height. */
   readonly outH: number;
+  /** Output width. */
   readonly outW: number;
 }
 
 /** One Adadelta step's options, as torch.optim.Adadelta's. */
 export interface AdadeltaHyper {
+  /** Learning rate (scales the delta). */
   readonly lr: number;
+  /** Decay rate of the running averages. */
   readonly rho: number;
+  /** Added inside the square roots for stability. */
   readonly eps: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
   /** Ascend instead of descend: the gradient's sign flipped. */
   readonly maximize: boolean;
@@ -91,22 +129,34 @@ export interface AdadeltaHyper {
 
 /** One RMSprop step's options, as torch.optim.RMSprop's. */
 export interface RMSpropHyper {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay rate of the squared-gradient average. */
   readonly alpha: number;
+  /** Added to the denominator for stability. */
   readonly eps: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Momentum factor. */
   readonly momentum: number;
   /** Normalize by the estimated variance (the mean of squares minus the squared mean) instead. */
   readonly centered: boolean;
+  /** Ascend instead of descending. */
   readonly maximize: boolean;
 }
 
 /** One Adagrad step's options, as torch.optim.Adagrad's; `step` counts this step (from 1). */
 export interface AdagradHyper {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay of the learning rate with the step count. */
   readonly lrDecay: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Added to the denominator for stability. */
   readonly eps: number;
+  /** Ascend instead of descending. */
   readonly maximize: boolean;
+  /** The step count after this step. */
   readonly step: number;
 }

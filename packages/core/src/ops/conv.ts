@@ -7,7 +7,7 @@ import { formatShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
 import { pad } from './pad';
-import { fold, pair, unfold, windowGeometry, type Size2 } from './unfold';
+import { fold, pair, unfold, windowGeometry, type Size2, type Size1 } from './unfold';
 import { empty, requireFloat } from './util';
 
 /** Options of conv2d (conv1d takes single numbers): torch's stride, padding, dilation and groups. */
@@ -24,12 +24,15 @@ export interface ConvOptions {
 
 /** Options of convTranspose2d. */
 export interface ConvTransposeOptions {
+  /** Step between input pixels (default 1). */
   stride?: Size2;
   /** Removes dilation * (kernel - 1) - padding zeros of padding from each side of the output (default 0). */
   padding?: Size2;
   /** Extra size added to one side of each output dim (default 0; must be below stride or dilation). */
   outputPadding?: Size2;
+  /** Input and output channels split into this many independent groups (default 1). */
   groups?: number;
+  /** Spacing between kernel elements (default 1). */
   dilation?: Size2;
 }
 
@@ -140,14 +143,16 @@ export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Te
   return unbatched ? out.squeeze(0) : out;
 });
 
-/** A number or a one-element tuple, as conv1d's options take them. */
-type Size1 = number | readonly [number];
 
 /** Options of conv1d. */
 export interface Conv1dOptions {
+  /** Step between windows (default 1). */
   stride?: Size1;
+  /** Zero padding on both sides, or 'valid' (none) or 'same' (output as long as the input; stride 1 only). */
   padding?: Size1 | 'valid' | 'same';
+  /** Spacing between kernel elements (default 1). */
   dilation?: Size1;
+  /** Input and output channels split into this many independent groups (default 1). */
   groups?: number;
 }
 

@@ -118,18 +118,23 @@ class Extremum extends Function {
   }
 }
 
+/** a + b, broadcast, in torch's result type (torch.add). */
 export const add = traced('add', function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Add.apply(...operands('add', a, b));
 });
+/** a - b, broadcast (torch.sub). */
 export const sub = traced('sub', function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Sub.apply(...operands('sub', a, b));
 });
+/** a * b, broadcast (torch.mul). */
 export const mul = traced('mul', function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Mul.apply(...operands('mul', a, b));
 });
+/** a / b, broadcast; true division, so integers give float32 (torch.div). */
 export const div = traced('div', function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Div.apply(...operands('div', a, b));
 });
+/** a to the power b, broadcast (torch.pow); integers to negative integer powers are refused. */
 export const pow = traced('pow', function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [base, exponent] = operands('pow', a, b);
   if (!isFloatingPoint(resultType(base, exponent)) && exponent.lt(0).sum().item() > 0) {
@@ -138,9 +143,11 @@ export const pow = traced('pow', function pow(a: TensorOrScalar, b: TensorOrScal
   if (a instanceof Tensor && typeof b === 'number') return PowScalar.apply(a, b);
   return Pow.apply(base, exponent);
 });
+/** The elementwise larger of a and b; NaN wins (torch.maximum). */
 export const maximum = traced('maximum', function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Extremum.apply(...operands('maximum', a, b), 'maximum');
 });
+/** The elementwise smaller of a and b; NaN wins (torch.minimum). */
 export const minimum = traced('minimum', function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return Extremum.apply(...operands('minimum', a, b), 'minimum');
 });
@@ -153,15 +160,24 @@ function compare(op: BinaryOp) {
     return binaryKernel(op, x, y, op, 'bool');
   };
 }
+/** a == b elementwise, as a bool tensor (torch.eq). */
 export const eq = traced('eq', compare('eq'));
+/** a != b elementwise, as a bool tensor (torch.ne). */
 export const ne = traced('ne', compare('ne'));
+/** a < b elementwise, as a bool tensor (torch.lt). */
 export const lt = traced('lt', compare('lt'));
+/** a <= b elementwise, as a bool tensor (torch.le). */
 export const le = traced('le', compare('le'));
+/** a > b elementwise, as a bool tensor (torch.gt). */
 export const gt = traced('gt', compare('gt'));
+/** a >= b elementwise, as a bool tensor (torch.ge). */
 export const ge = traced('ge', compare('ge'));
+/** a and b elementwise, nonzero being true, as a bool tensor (torch.logical_and). */
 export const logicalAnd = traced('logicalAnd', compare('logicalAnd'));
+/** a or b elementwise, nonzero being true, as a bool tensor (torch.logical_or). */
 export const logicalOr = traced('logicalOr', compare('logicalOr'));
 
+/** Where x is NaN, as a bool tensor (torch.isnan). */
 export const isnan = traced('isnan', function isnan(x: Tensor): Tensor {
   return unaryKernel('isnan', x, 'bool');
 });
@@ -317,12 +333,15 @@ class Clamp extends Function {
   }
 }
 
+/** -x (torch.neg). */
 export const neg = traced('neg', function neg(x: Tensor): Tensor {
   return Neg.apply(x);
 });
+/** e to the x (torch.exp). */
 export const exp = traced('exp', function exp(x: Tensor): Tensor {
   return Exp.apply(x);
 });
+/** The natural logarithm (torch.log): -inf at 0, NaN below. */
 export const log = traced('log', function log(x: Tensor): Tensor {
   return Log.apply(x);
 });
@@ -330,18 +349,23 @@ export const log = traced('log', function log(x: Tensor): Tensor {
 export const log1p = traced('log1p', function log1p(x: Tensor): Tensor {
   return Log1p.apply(x);
 });
+/** The square root (torch.sqrt): NaN below 0. */
 export const sqrt = traced('sqrt', function sqrt(x: Tensor): Tensor {
   return Sqrt.apply(x);
 });
+/** The absolute value (torch.abs). */
 export const abs = traced('abs', function abs(x: Tensor): Tensor {
   return Abs.apply(x);
 });
+/** max(x, 0) (torch.relu); its gradient at 0 is 0, as torch's. */
 export const relu = traced('relu', function relu(x: Tensor): Tensor {
   return Relu.apply(x);
 });
+/** 1 / (1 + e^-x) (torch.sigmoid). */
 export const sigmoid = traced('sigmoid', function sigmoid(x: Tensor): Tensor {
   return Sigmoid.apply(x);
 });
+/** The hyperbolic tangent (torch.tanh). */
 export const tanh = traced('tanh', function tanh(x: Tensor): Tensor {
   return Tanh.apply(x);
 });

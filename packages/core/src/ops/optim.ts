@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor';
 
 /** What SGD keeps for one parameter: its momentum buffer (null without momentum). */
 export interface SGDParamState {
+  /** The momentum buffer (torch's momentum_buffer), or null before momentum's first step. */
   readonly momentumBuffer: Tensor | null;
   /** True on the step that creates the buffer: it starts as the gradient. */
   readonly firstStep: boolean;
@@ -12,29 +13,39 @@ export interface SGDParamState {
 
 /** What Adam keeps for one parameter; `step` counts this step too (from 1). */
 export interface AdamParamState {
+  /** The first moment average (torch's exp_avg). */
   readonly expAvg: Tensor;
+  /** The second moment average (torch's exp_avg_sq). */
   readonly expAvgSq: Tensor;
   /** AMSGrad's running maximum of expAvgSq, or null without AMSGrad. */
   readonly maxExpAvgSq: Tensor | null;
+  /** Steps taken with this parameter, this one included. */
   readonly step: number;
 }
 
 /** What Adadelta keeps for one parameter: the running averages of squared gradients and of squared updates. */
 export interface AdadeltaParamState {
+  /** The running average of squared gradients (torch's square_avg). */
   readonly squareAvg: Tensor;
+  /** The running average of squared updates (torch's acc_delta). */
   readonly accDelta: Tensor;
 }
 
 /** What RMSprop keeps for one parameter: the mean square, and the mean (centered) and momentum buffer where used. */
 export interface RMSpropParamState {
+  /** The running average of squared gradients (torch's square_avg). */
   readonly squareAvg: Tensor;
+  /** The running average of gradients when centered (torch's grad_avg), else null. */
   readonly gradAvg: Tensor | null;
+  /** The momentum buffer (torch's momentum_buffer) when momentum > 0, else null. */
   readonly momentumBuffer: Tensor | null;
 }
 
 /** What Adagrad keeps for one parameter: the sum of squared gradients; `step` counts this step (from 1). */
 export interface AdagradParamState {
+  /** The sum of squared gradients (torch's sum). */
   readonly sum: Tensor;
+  /** Steps taken with this parameter, this one included. */
   readonly step: number;
 }
 

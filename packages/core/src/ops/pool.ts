@@ -8,7 +8,7 @@ import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
 import { pad } from './pad';
 import { stack } from './shape';
-import { pair, unfold, type Size2 } from './unfold';
+import { pair, unfold, type Size2, type Size1 } from './unfold';
 import { empty, requireFloat } from './util';
 
 // Pooling composed from pad, unfold and reductions: each output is a reduction over its window's
@@ -28,9 +28,11 @@ export interface MaxPoolOptions {
 
 /** Options of avgPool2d. */
 export interface AvgPoolOptions {
+  /** Step between windows (default: the kernel size). */
   stride?: Size2 | null;
   /** Implicit zero padding on both sides, at most half the kernel (default 0). */
   padding?: Size2;
+  /** Round the output size up, keeping windows that start inside the input or left padding (default false). */
   ceilMode?: boolean;
   /** Count the zero padding in each window's average (default true). */
   countIncludePad?: boolean;
@@ -111,7 +113,7 @@ class MaxPool2dOp extends Function {
 }
 
 /** maxPool2d's two forms: the pooled values, or with returnIndices also where each came from. */
-interface MaxPool2d {
+export interface MaxPool2dOverloads {
   (input: Tensor, kernelSize: Size2, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
   /** With returnIndices, also each maximum's flat index into its channel's H * W input. */
   (input: Tensor, kernelSize: Size2, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
@@ -136,7 +138,7 @@ export const maxPool2d = traced('maxPool2d', function maxPool2d(
   const [values, indices] = MaxPool2dOp.apply(x, g);
   const shape = input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out];
   return options.returnIndices === true ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
-}) as MaxPool2d;
+}) as MaxPool2dOverloads;
 
 /**
  * 2-D average pooling (torch.nn.functional.avg_pool2d): each window's sum divided by its size,
@@ -217,8 +219,6 @@ export const adaptiveMaxPool2d = traced('adaptiveMaxPool2d', function adaptiveMa
   return adaptiveReduce(adaptiveReduce(input, input.ndim - 1, ow, max), input.ndim - 2, oh, max);
 });
 
-/** One-number options of the 1-D poolings. */
-type Size1 = number | readonly [number];
 const one = (v: Size1): number => (typeof v === 'number' ? v : v[0]);
 
 /** A (N, C, L) or (C, L) input as a height-1 image, pooled by `pool2d`, and back. */
@@ -227,11 +227,35 @@ function as1d(op: string, input: Tensor, pool2d: (x: Tensor) => Tensor): Tensor 
   return pool2d(input.unsqueeze(-2)).squeeze(-2);
 }
 
+/** Options of maxPool1d and MaxPool1d. */
+export interface MaxPool1dOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: Size1 | null;
+  /** Implicit -infinity padding on both sides, at most half the kernel (default 0). */
+  padding?: Size1;
+  /** Spacing between kernel elements (default 1). */
+  dilation?: Size1;
+  /** Round the output length up, keeping windows that start inside the input or left padding (default false). */
+  ceilMode?: boolean;
+}
+
+/** Options of avgPool1d and AvgPool1d. */
+export interface AvgPool1dOptions {
+  /** Step between windows (default: the kernel size). */
+  stride?: Size1 | null;
+  /** Implicit zero padding on both sides, at most half the kernel (default 0). */
+  padding?: Size1;
+  /** Round the output length up (default false). */
+  ceilMode?: boolean;
+  /** Count the zero padding in each window's average (default true). */
+  countIncludePad?: boolean;
+}
+
 /** 1-D max pooling (torch.nn.functional.max_pool1d). */
 export function maxPool1d(
   input: Tensor,
   kernelSize: Size1,
-  options: { stride?: Size1 | null; padding?: Size1; dilation?: Size1; ceilMode?: boolean } = {},
+  options: MaxPool1dOptions = {},
 ): Tensor {
   checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   const { stride, padding = 0, dilation = 1, ceilMode = false } = options;
@@ -246,7 +270,7 @@ export function maxPool1d(
 export function avgPool1d(
   input: Tensor,
   kernelSize: Size1,
-  options: { stride?: Size1 | null; padding?: Size1; ceilMode?: boolean; countIncludePad?: boolean } = {},
+  options: AvgPool1dOptions = {},
 ): Tensor {
   checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   const { stride, padding = 0, ceilMode = false, countIncludePad = true } = options;

@@ -9,11 +9,14 @@ import { Tensor, defineMethods, type ValuesIndices } from '../tensor/tensor';
 import { around, checkInt64Range, empty, requireFloat } from './util';
 import { where } from './elementwise';
 
+/** The dims a reduction runs over: one, several, or all (null, undefined or an empty list). */
 export type DimArg = number | readonly number[] | null | undefined;
 
+/** Options of var and std. */
 export interface VarianceOptions {
   /** Subtracted from the count in the denominator: 1 (Bessel's correction, the default) or 0. */
   correction?: number;
+  /** Keep reduced dims as size 1 (default false). */
   keepdim?: boolean;
 }
 
@@ -66,10 +69,12 @@ class Sum extends Function {
   }
 }
 
+/** The sum over dim (a dim, several, or all when omitted), keeping them as size 1 with keepdim; bools and integers sum as int64 (torch.sum). */
 export const sum = traced('sum', function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Sum.apply(x, dim, keepdim);
 });
 
+/** The mean over dim (a dim, several, or all when omitted), keeping them as size 1 with keepdim (torch.mean); floating-point only. */
 export const mean = traced('mean', function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   requireFloat('mean', x);
   const r = plan('mean', x, dim, keepdim);
@@ -97,9 +102,11 @@ class Extreme extends Function {
   }
 }
 
+/** The largest value over dim (a dim, several, or all when omitted), without indices (torch.amax); the gradient is shared among ties. */
 export const amax = traced('amax', function amax(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Extreme.apply(x, 'max', dim, keepdim);
 });
+/** The smallest value over dim (a dim, several, or all when omitted), without indices (torch.amin); the gradient is shared among ties. */
 export const amin = traced('amin', function amin(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return Extreme.apply(x, 'min', dim, keepdim);
 });
@@ -149,7 +156,7 @@ function extremum(op: 'max' | 'min', x: Tensor, arg: number | Tensor | undefined
 type ExtremumOf = (x: Tensor, arg?: number | Tensor, keepdim?: boolean) => Tensor | ValuesIndices;
 
 /** max's and min's forms, as torch's (and as the methods'): of everything, along a dim, or elementwise. */
-interface Extremum {
+export interface Extremum {
   /** The extreme of all elements, as a zero-dim tensor. */
   (x: Tensor): Tensor;
   /** The extremes along dim and where they are (the first on ties). */
@@ -174,9 +181,11 @@ function argExtreme(op: 'max' | 'min', x: Tensor, dim: number | null | undefined
   return indices;
 }
 
+/** The index of the largest value along dim, or in the flattened tensor when dim is omitted (torch.argmax); the first on ties. */
 export const argmax = traced('argmax', function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('max', x, dim, keepdim);
 });
+/** The index of the smallest value along dim, or in the flattened tensor when dim is omitted (torch.argmin); the first on ties. */
 export const argmin = traced('argmin', function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('min', x, dim, keepdim);
 });
@@ -193,6 +202,7 @@ export const logsumexp = traced('logsumexp', function logsumexp(x: Tensor, dim: 
   return keepdim ? out : out.squeeze(typeof dim === 'number' ? dim : [...dim]);
 });
 
+/** The variance over dim (a dim, several, or all when omitted), with Bessel's correction unless options.correction is 0 (torch.var; exported as var). */
 export const variance = traced('var', function variance(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
   checkOptions('var', options, ['correction', 'keepdim']);
   requireFloat('var', x);
@@ -203,6 +213,7 @@ export const variance = traced('var', function variance(x: Tensor, dim?: DimArg,
   return centered.mul(centered).sum(r.dims, keepdim).div(Math.max(0, count - correction));
 });
 
+/** The standard deviation over dim, the square root of var (torch.std). */
 export const std = traced('std', function std(x: Tensor, dim?: DimArg, options: VarianceOptions = {}): Tensor {
   checkOptions('std', options, ['correction', 'keepdim']);
   return variance(x, dim, options).sqrt();
@@ -214,13 +225,17 @@ declare module '../tensor/tensor' {
     sum(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
     /** The mean over dim (a dim, several, or all when omitted). */
     mean(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
-    /** The largest element; along a dim, the values and their indices; with a tensor, the elementwise maximum. */
+    /** The largest element, as a zero-dim tensor. */
     max(): Tensor;
+    /** The largest values along dim and their indices (the first on ties). */
     max(dim: number, keepdim?: boolean): ValuesIndices;
+    /** The elementwise maximum with other. */
     max(other: Tensor): Tensor;
-    /** The smallest element; along a dim, the values and their indices; with a tensor, the elementwise minimum. */
+    /** The smallest element, as a zero-dim tensor. */
     min(): Tensor;
+    /** The smallest values along dim and their indices (the first on ties). */
     min(dim: number, keepdim?: boolean): ValuesIndices;
+    /** The elementwise minimum with other. */
     min(other: Tensor): Tensor;
     /** The maximum over dim (a dim, several, or all), without indices. */
     amax(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;

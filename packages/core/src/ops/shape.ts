@@ -66,14 +66,17 @@ class Restride extends Function {
   }
 }
 
+/** x with a new shape of the same number of elements (one size may be -1): a view where the strides allow, else a copy (torch.reshape). */
 export const reshape = traced('reshape', function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return Reshape.apply(x, resolveShape('reshape', x, shape), true);
 });
 
+/** x viewed with a new shape (one size may be -1), sharing its data; refused where the strides do not allow it (torch's view; use reshape). */
 export const view = traced('view', function view(x: Tensor, shape: readonly number[]): Tensor {
   return Reshape.apply(x, resolveShape('view', x, shape), false);
 });
 
+/** Dims startDim..endDim merged into one (torch.flatten; by default all). */
 export const flatten = traced('flatten', function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
@@ -82,6 +85,7 @@ export const flatten = traced('flatten', function flatten(x: Tensor, startDim = 
   return reshape(x, [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 });
 
+/** x without size-1 dims: all of them, or the given ones (others are left alone, as torch does). */
 export const squeeze = traced('squeeze', function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims =
     dim === undefined
@@ -91,6 +95,7 @@ export const squeeze = traced('squeeze', function squeeze(x: Tensor, dim?: numbe
   return Restride.apply(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]));
 });
 
+/** x with a size-1 dim inserted at dim (negative counts from the end of the result). */
 export const unsqueeze = traced('unsqueeze', function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
@@ -112,6 +117,7 @@ class Permute extends Function {
   }
 }
 
+/** x with its dims reordered (a view, torch.permute). */
 export const permute = traced('permute', function permute(x: Tensor, dims: readonly number[]): Tensor {
   const norm = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (norm.length !== x.ndim || new Set(norm).size !== norm.length) {
@@ -120,6 +126,7 @@ export const permute = traced('permute', function permute(x: Tensor, dims: reado
   return Permute.apply(x, norm);
 });
 
+/** x with dim0 and dim1 swapped (a view, torch.transpose). */
 export const transpose = traced('transpose', function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.ndim === 0) return x;
   const a = normalizeDim('transpose', dim0, x.ndim);
@@ -130,6 +137,7 @@ export const transpose = traced('transpose', function transpose(x: Tensor, dim0:
   return Permute.apply(x, dims);
 });
 
+/** The transpose of a matrix; a vector or scalar as it is (torch.t). */
 export const t = traced('t', function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new Error(`t: expects a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)}; use transpose()`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);
@@ -147,6 +155,7 @@ class Expand extends Function {
   }
 }
 
+/** x's size-1 dims repeated to shape without copying (-1 keeps a size; new leading dims may be added), as torch's expand. */
 export const expand = traced('expand', function expand(x: Tensor, requested: readonly number[]): Tensor {
   const lead = requested.length - x.ndim;
   if (lead < 0) {
@@ -207,6 +216,7 @@ class Slice extends Function {
   }
 }
 
+/** length elements along dim from start (a view, torch.narrow). */
 export const narrow = traced('narrow', function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim('narrow', dim, x.ndim);
   const size = x.shape[d];
@@ -217,6 +227,7 @@ export const narrow = traced('narrow', function narrow(x: Tensor, dim: number, s
   return Slice.apply(x, { dim: d, start: s, step: 1, count: length, drop: false });
 });
 
+/** The slice at index along dim, without that dim (a view, torch.select; x[..., index, ...]). */
 export const select = traced('select', function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, x.ndim);
   const size = x.shape[d];
@@ -265,6 +276,7 @@ class Cat extends Function {
   }
 }
 
+/** The tensors joined along an existing dim, promoted to a common dtype (torch.cat). */
 export const cat = traced('cat', function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   const first = tensors[0];
@@ -279,6 +291,7 @@ export const cat = traced('cat', function cat(tensors: readonly Tensor[], dim = 
   return Cat.apply(d, ...tensors);
 });
 
+/** The tensors, of one shape, joined along a new dim (torch.stack). */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   const d = normalizeDim('stack', dim, tensors[0].ndim + 1);

@@ -42,11 +42,13 @@ class Softmax extends Function {
   }
 }
 
+/** exp(x) / sum(exp(x)) along dim, computed stably (torch.softmax). */
 export const softmax = traced('softmax', function softmax(x: Tensor, dim: number): Tensor {
   requireFloat('softmax', x);
   return Softmax.apply(x, normalizeDim('softmax', dim, x.ndim));
 });
 
+/** log(softmax(x)) along dim, computed stably as x - logsumexp(x) (torch.log_softmax). */
 export const logSoftmax = traced('logSoftmax', function logSoftmax(x: Tensor, dim: number): Tensor {
   requireFloat('logSoftmax', x);
   return LogSoftmax.apply(x, normalizeDim('logSoftmax', dim, x.ndim));

@@ -10,6 +10,9 @@ import { empty, requireFloat } from './util';
 /** A size per spatial dim, or one number for all of them, as torch's `_pair`. */
 export type Size2 = number | readonly [number, number];
 
+/** A size of a 1-D op: a number or a one-element tuple, as torch's 1-D ops take them. */
+export type Size1 = number | readonly [number];
+
 /** Options of unfold and fold: torch's dilation, padding and stride. */
 export interface WindowOptions {
   /** Spacing between kernel elements (default 1). */

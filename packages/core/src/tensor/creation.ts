@@ -6,17 +6,23 @@ import { bernoulliOf, fillNormal, fillRandint, fillRandperm, fillUniform } from 
 import { defaultGenerator, type Generator } from './random';
 import { Tensor } from './tensor';
 
+/** Options of the tensor factories. */
 export interface TensorOptions {
+  /** The element type (default float32; tensor() infers it from the data). */
   dtype?: DType;
+  /** Whether autograd tracks the new tensor (default false). */
   requiresGrad?: boolean;
 }
 
+/** Options of tensor(): TensorOptions and the shape to give flat data. */
 export interface TensorDataOptions extends TensorOptions {
   /** The shape of flat data (a typed array or a flat array); inferred from nesting otherwise. */
   shape?: readonly number[];
 }
 
+/** Options of the random factories: TensorOptions and the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
+  /** The generator to draw from (default: the default generator, seeded by manualSeed). */
   generator?: Generator;
 }
 
@@ -130,6 +136,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   return finish(Tensor.fromStorage(data, [n], dtype), options);
 }
 
+/** An n x m matrix with ones on the diagonal (torch.eye). */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
   checkOptions('eye', options, ['dtype', 'requiresGrad']);
   const t = zeros([n, m], { dtype: options.dtype });
@@ -200,21 +207,27 @@ export function bernoulli(probs: Tensor, options: { generator?: Generator } = {}
 
 const like = (t: Tensor, options: TensorOptions) => ({ dtype: t.dtype, ...options });
 
+/** Zeros of t's shape (and dtype, unless options give one). */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return zeros(t.shape, like(t, options));
 }
+/** Ones of t's shape (and dtype, unless options give one). */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return ones(t.shape, like(t, options));
 }
+/** value everywhere, in t's shape (and dtype, unless options give one). */
 export function fullLike(t: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
   return full(t.shape, value, like(t, options));
 }
+/** Uniform draws on [0, 1) in t's shape, as torch.rand_like. */
 export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
   return rand(t.shape, like(t, options));
 }
+/** Standard normal draws in t's shape, as torch.randn_like. */
 export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
   return randn(t.shape, like(t, options));
 }
+/** Integers drawn uniformly from [low, high) in t's shape, as torch.randint_like. */
 export function randintLike(t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
   return randint(low, high, t.shape, like(t, options));
 }

@@ -1,6 +1,7 @@
 import { allocate, checkValue, type DType, type Storage } from '../dtype';
 import { formatShape, numelOf } from '../shape';
 
+/** Nested arrays of numbers or booleans, as tensor() takes data and toArray() returns it. */
 export type NestedArray = number | boolean | NestedArray[];
 /** What tensor() accepts: a scalar, nested arrays, or a typed array (flat, with a shape). */
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number> | BigInt64Array;

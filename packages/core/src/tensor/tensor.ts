@@ -8,11 +8,18 @@ import { recycle } from './bufferPool';
 import { formatTensor } from './format';
 import { toNested, type NestedArray } from './data';
 
+/** A number or boolean where a tensor operand is allowed (as a Python scalar in torch). */
 export type Scalar = number | boolean;
+/** A tensor or a scalar operand. */
 export type TensorOrScalar = Tensor | Scalar;
 
 /** The `(values, indices)` pair of max/min along a dim: destructure as an array or by name. */
-export type ValuesIndices = readonly [Tensor, Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+export type ValuesIndices = readonly [Tensor, Tensor] & {
+  /** The extremes. */
+  readonly values: Tensor;
+  /** Where each extreme is along the dim (int64; the first on ties). */
+  readonly indices: Tensor;
+};
 
 /**
  * An n-dimensional array with autograd, as torch.Tensor. A tensor is a strided view onto
@@ -23,9 +30,13 @@ export type ValuesIndices = readonly [Tensor, Tensor] & { readonly values: Tenso
  * the op it calls, so this module imports no op and no op module is imported back by it.
  */
 export class Tensor {
+  /** The size of each dim (torch's `shape`). */
   readonly shape: readonly number[];
+  /** Elements to step in storage per index of each dim (torch's `stride()`). */
   readonly strides: readonly number[];
+  /** Where the first element sits in storage (torch's `storage_offset()`). */
   readonly offset: number;
+  /** The element type: 'float32', 'float64', 'int64' or 'bool'. */
   readonly dtype: DType;
   private _grad: Tensor | null = null;
   /** Whether code outside autograd and the optimizers may hold _grad: it was read or assigned. */
@@ -74,28 +85,34 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------------
 
+  /** The number of dims. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of dims (torch's dim()). */
   dim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements. */
   numel(): number {
     return numelOf(this.shape);
   }
 
+  /** The shape; with a dim (negative counts from the end), that dim's size. */
   size(): readonly number[];
   size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     return dim === undefined ? this.shape : this.shape[normalizeDim('size', dim, this.ndim)];
   }
 
+  /** Whether the dtype is float32 or float64. */
   isFloatingPoint(): boolean {
     return isFloatingPoint(this.dtype);
   }
 
+  /** Whether the elements lie in row-major order with no gaps (views such as t() are not). */
   isContiguous(): boolean {
     return isDense(this.shape, this.strides);
   }
@@ -148,14 +165,17 @@ export class Tensor {
     return this.offset === 0 && this.isContiguous() && this.storage.data.length === this.numel();
   }
 
+  /** Whether autograd records ops on this tensor so backward() reaches it; settable on leaves. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
 
+  /** Sets requiresGrad (on a leaf; a floating-point dtype is needed to require gradients). */
   set requiresGrad(value: boolean) {
     this.requiresGrad_(value);
   }
 
+  /** The graph node that made this tensor (torch's grad_fn), or null for a leaf. */
   get gradFn(): Node | null {
     return this._gradFn;
   }
@@ -165,6 +185,7 @@ export class Tensor {
     return this._outputNr;
   }
 
+  /** Whether the tensor was made by the user rather than by a recorded op: leaves get .grad filled. */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
@@ -176,6 +197,7 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
+  /** Sets requiresGrad in place and returns this tensor (torch's requires_grad_). */
   requiresGrad_(requiresGrad = true): this {
     if (!this.isLeaf) {
       throw new Error(
@@ -195,6 +217,7 @@ export class Tensor {
     if (this._gradFn !== null) this._gradFn.retained.set(this._outputNr, this);
   }
 
+  /** Whether retainGrad() was called on this non-leaf tensor. */
   get retainsGrad(): boolean {
     return this._gradFn !== null && this._gradFn.retained.get(this._outputNr) === this;
   }
@@ -228,6 +251,7 @@ export class Tensor {
     return toNested(this.dataSync(), this.shape, this.dtype);
   }
 
+  /** The value of a one-element tensor as a number (bool as 0 or 1); other sizes are refused. */
   item(): number {
     if (this.numel() !== 1) {
       throw new Error(`item: a tensor with ${this.numel()} elements cannot be converted to a scalar`);
@@ -235,6 +259,7 @@ export class Tensor {
     return this.storage.data[this.offset];
   }
 
+  /** The tensor as torch prints it (`tensor([[1., 2.]], requires_grad=True)`). */
   toString(): string {
     return this.storage.disposed ? 'tensor(<disposed>)' : formatTensor(this);
   }
@@ -247,6 +272,7 @@ export class Tensor {
     this.storage.dispose();
   }
 
+  /** Whether dispose() freed this tensor's memory. */
   get isDisposed(): boolean {
     return this.storage.disposed;
   }

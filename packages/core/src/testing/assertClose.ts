@@ -1,7 +1,10 @@
 import { formatShape, sameShape, type Tensor } from '../index';
 
+/** Tolerances of assertClose: |actual - expected| <= atol + rtol * |expected| elementwise. */
 export interface CloseOptions {
+  /** Relative tolerance (default by dtype: 1.3e-6 for float32, 1e-7 for float64, 0 otherwise). */
   rtol?: number;
+  /** Absolute tolerance (default by dtype: 1e-5 for float32, 1e-7 for float64, 0 otherwise). */
   atol?: number;
   /** Whether NaN equals NaN (torch.testing.assert_close's equal_nan). */
   equalNan?: boolean;

@@ -2,9 +2,13 @@ import { tensor, type DType, type Tensor } from '../index';
 
 /** A tensor as the golden-value scripts write it: flat values (NaN and infinities as strings). */
 export interface EncodedTensor {
+  /** The shape of the tensor. */
   shape: number[];
+  /** The dtype of the tensor. */
   dtype: DType;
+  /** The elements in row-major order (non-finite values as the strings 'nan', 'inf', '-inf'). */
   data: (number | boolean | string)[];
+  /** Whether the tensor requires grad. */
   requiresGrad?: boolean;
 }
 

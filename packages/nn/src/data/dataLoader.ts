@@ -1,6 +1,7 @@
 import { Generator, checkOptions, defaultGenerator, randint, randperm, stack, tensor, type Tensor } from '@wick/core';
 import { TensorDataset, type Dataset } from './dataset';
 
+/** Options of DataLoader, as torch's keyword arguments. */
 export interface DataLoaderOptions {
   /** Samples per batch (default 1, as in torch). */
   batchSize?: number;
@@ -27,13 +28,17 @@ function drawSeed(g: Generator): number {
  * gathering rows directly; any other dataset's samples are stacked.
  */
 export class DataLoader<T extends readonly Tensor[]> implements Iterable<T> {
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether each pass draws a new order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is dropped. */
   readonly dropLast: boolean;
   /** The generator given, or null for the default one. */
   private readonly generator: Generator | null;
 
   constructor(
+    /** The dataset batches are drawn from. */
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions = {},
   ) {

@@ -3,12 +3,15 @@ import type { Tensor } from '@wick/core';
 
 /** A map-style dataset, as torch.utils.data.Dataset: a length and an item per index. */
 export interface Dataset<T> {
+  /** How many samples there are. */
   readonly length: number;
+  /** The sample at index, from 0 to length - 1. */
   get(index: number): T;
 }
 
 /** Samples are the rows of tensors that share their first dim, as torch's TensorDataset. */
 export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
+  /** The tensors, each indexed along its first dim. */
   readonly tensors: T;
 
   constructor(...tensors: T) {
@@ -22,10 +25,12 @@ export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
     this.tensors = tensors;
   }
 
+  /** How many samples there are (the tensors' first dim). */
   get length(): number {
     return this.tensors[0].shape[0];
   }
 
+  /** Each tensor's row at index. */
   get(index: number): T {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new Error(`TensorDataset: index ${index} is out of range for ${this.length} samples`);
@@ -36,9 +41,11 @@ export class TensorDataset<T extends readonly Tensor[]> implements Dataset<T> {
 
 /** The samples of `dataset` at `indices`, in that order, as torch.utils.data.Subset. */
 export class Subset<T> implements Dataset<T> {
+  /** The indices into dataset that make up this subset. */
   readonly indices: readonly number[];
 
   constructor(
+    /** The dataset the subset picks from. */
     readonly dataset: Dataset<T>,
     indices: readonly number[],
   ) {
@@ -50,10 +57,12 @@ export class Subset<T> implements Dataset<T> {
     this.indices = [...indices];
   }
 
+  /** How many samples there are (the indices' count). */
   get length(): number {
     return this.indices.length;
   }
 
+  /** The sample at indices[index] of the dataset. */
   get(index: number): T {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new Error(`Subset: index ${index} is out of range for ${this.length} samples`);
@@ -64,6 +73,7 @@ export class Subset<T> implements Dataset<T> {
 
 /** Datasets one after another, as torch.utils.data.ConcatDataset. */
 export class ConcatDataset<T> implements Dataset<T> {
+  /** The datasets, in order. */
   readonly datasets: readonly Dataset<T>[];
   /** The running totals of the datasets' lengths. */
   readonly cumulativeSizes: readonly number[];
@@ -75,10 +85,12 @@ export class ConcatDataset<T> implements Dataset<T> {
     this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
   }
 
+  /** How many samples there are in all. */
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
   }
 
+  /** The sample at index counting through the datasets in order. */
   get(index: number): T {
     const i = index < 0 ? index + this.length : index;
     if (!Number.isInteger(i) || i < 0 || i >= this.length) {

@@ -18,10 +18,12 @@ function implicitDim(op: string, ndim: number): number {
   return dim;
 }
 
+/** Softmax along dim (torch.nn.functional.softmax); without dim, torch's legacy implicit choice, with its deprecation warning. */
 export function softmax(input: Tensor, dim?: number | null): Tensor {
   return coreSoftmax(input, dim ?? implicitDim('softmax', input.ndim));
 }
 
+/** Log-softmax along dim (torch.nn.functional.log_softmax); without dim, torch's legacy implicit choice, with its deprecation warning. */
 export function logSoftmax(input: Tensor, dim?: number | null): Tensor {
   return coreLogSoftmax(input, dim ?? implicitDim('logSoftmax', input.ndim));
 }

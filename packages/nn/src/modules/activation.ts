@@ -23,6 +23,7 @@ export class Tanh extends Module {
 
 /** Gaussian error linear unit, x Phi(x) (torch.nn.GELU); `approximate: 'tanh'` uses the tanh form. */
 export class GELU extends Module {
+  /** 'none' (exact) or 'tanh'. */
   readonly approximate: GeluApproximate;
   constructor(options: GeluOptions = {}) {
     super();
@@ -46,6 +47,7 @@ export class SiLU extends Module {
 
 export class Softmax extends Module {
   /** The dim to normalise over; omitted, torch's legacy implicit choice (with a warning). */
+  /** @param dim The dim it runs along (null: torch's legacy implicit choice for the input's rank). */
   constructor(readonly dim: number | null = null) {
     super();
   }
@@ -59,6 +61,7 @@ export class Softmax extends Module {
 
 export class LogSoftmax extends Module {
   /** The dim to normalise over; omitted, torch's legacy implicit choice (with a warning). */
+  /** @param dim The dim it runs along (null: torch's legacy implicit choice for the input's rank). */
   constructor(readonly dim: number | null = null) {
     super();
   }
@@ -78,6 +81,7 @@ export class Identity extends Module {
 
 /** x where x > 0, else negativeSlope * x (torch.nn.LeakyReLU). */
 export class LeakyReLU extends Module {
+  /** @param negativeSlope The slope below zero (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
   }
@@ -91,6 +95,7 @@ export class LeakyReLU extends Module {
 
 /** x where x > 0, else alpha * (exp(x) - 1) (torch.nn.ELU). */
 export class ELU extends Module {
+  /** @param alpha The saturation value for negative inputs (default 1). */
   constructor(readonly alpha = 1) {
     super();
   }
@@ -104,7 +109,9 @@ export class ELU extends Module {
 
 /** log(1 + exp(beta * x)) / beta, linear above the threshold (torch.nn.Softplus). */
 export class Softplus extends Module {
+  /** Sharpness (default 1). */
   readonly beta: number;
+  /** Above beta * x > threshold the result is x itself (default 20). */
   readonly threshold: number;
   constructor(options: SoftplusOptions = {}) {
     super();
@@ -123,7 +130,9 @@ export class Softplus extends Module {
 /** x clamped to [minVal, maxVal] (torch.nn.Hardtanh). */
 export class Hardtanh extends Module {
   constructor(
+    /** The lower bound (default -1). */
     readonly minVal = -1,
+    /** The upper bound (default 1). */
     readonly maxVal = 1,
   ) {
     super();

@@ -21,10 +21,12 @@ export class Sequential extends Module {
     modules.forEach((m, i) => this.registerModule(String(i), m));
   }
 
+  /** How many modules it holds. */
   get length(): number {
     return this.children().length;
   }
 
+  /** The module at index (negative counts from the end). */
   at(index: number): TensorModule {
     return childAt(this, index) as TensorModule;
   }
@@ -41,19 +43,23 @@ export class ModuleList<M extends Module = Module> extends Module {
     modules.forEach((m) => this.append(m));
   }
 
+  /** How many modules it holds. */
   get length(): number {
     return this.children().length;
   }
 
+  /** Adds a module at the end, named by its position. */
   append(module: M): this {
     this.registerModule(String(this.length), module);
     return this;
   }
 
+  /** The module at index (negative counts from the end). */
   at(index: number): M {
     return childAt(this, index) as M;
   }
 
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<M> {
     return (this.children() as M[])[Symbol.iterator]();
   }
@@ -71,6 +77,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
     for (const [name, m] of entries) this.set(name, m);
   }
 
+  /** How many modules it holds. */
   get size(): number {
     return this.children().length;
   }
@@ -89,18 +96,22 @@ export class ModuleDict<M extends Module = Module> extends Module {
     return found[1] as M;
   }
 
+  /** Whether a module is held under name. */
   has(name: string): boolean {
     return this.namedChildren().some(([n]) => n === name);
   }
 
+  /** The names, in insertion order. */
   keys(): string[] {
     return this.namedChildren().map(([n]) => n);
   }
 
+  /** The modules, in insertion order. */
   values(): M[] {
     return this.children() as M[];
   }
 
+  /** The names with their modules, in insertion order. */
   entries(): [string, M][] {
     return this.namedChildren() as [string, M][];
   }

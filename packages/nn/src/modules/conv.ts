@@ -8,26 +8,37 @@ export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 /** Options of Conv1d and Conv2d, as torch's keyword arguments. */
 export interface ConvModuleOptions {
+  /** Step between windows (default 1). */
   stride?: Size2;
   /** A size per side, or 'valid' (none) or 'same' (output as large as the input; stride 1 only). */
   padding?: Size2 | 'valid' | 'same';
+  /** Spacing between kernel elements (default 1). */
   dilation?: Size2;
+  /** Input and output channels split into this many independent groups (default 1). */
   groups?: number;
   /** Whether to learn an additive bias (default true). */
   bias?: boolean;
   /** What the padding holds (default 'zeros'). */
   paddingMode?: PaddingMode;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
 }
 
 /** Options of ConvTranspose2d. */
 export interface ConvTransposeModuleOptions {
+  /** Step between input pixels (default 1). */
   stride?: Size2;
+  /** dilation * (kernel - 1) - padding zeros of implicit padding on each side (default 0). */
   padding?: Size2;
+  /** Extra size added to one side of each output dim (default 0). */
   outputPadding?: Size2;
+  /** Input and output channels split into this many independent groups (default 1). */
   groups?: number;
+  /** Whether to learn a bias (default true). */
   bias?: boolean;
+  /** Spacing between kernel elements (default 1). */
   dilation?: Size2;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
 }
 
@@ -45,15 +56,23 @@ const tuple = (v: readonly number[]) => `(${v.join(', ')}${v.length === 1 ? ',' 
  * bias parameters, torch's default initialisation and its repr.
  */
 abstract class ConvNd extends Module {
+  /** The kernels: (out, in / groups, ...kernel) for a convolution, (in, out / groups, ...kernel) transposed. */
   readonly weight: Parameter;
+  /** One bias per output channel, or null without one. */
   readonly bias: Parameter | null;
+  /** The kernel's size per spatial dim. */
   readonly kernelSize: number[];
+  /** The stride per spatial dim. */
   readonly stride: number[];
+  /** The dilation per spatial dim. */
   readonly dilation: number[];
+  /** The number of channel groups. */
   readonly groups: number;
 
   constructor(
+    /** Channels of the input. */
     readonly inChannels: number,
+    /** Channels of the output. */
     readonly outChannels: number,
     kernelSize: Size2,
     dims: number,
@@ -109,7 +128,9 @@ abstract class ConvNd extends Module {
 
 /** What Conv1d and Conv2d share: padding sizes or 'valid'/'same', and the padding mode. */
 abstract class PaddedConv extends ConvNd {
+  /** The padding per spatial dim, or 'valid' or 'same'. */
   readonly padding: number[] | 'valid' | 'same';
+  /** How the padding is filled: 'zeros', 'reflect', 'replicate' or 'circular'. */
   readonly paddingMode: PaddingMode;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, dims: number, options: ConvModuleOptions) {
@@ -184,7 +205,9 @@ export class Conv2d extends PaddedConv {
 
 /** 2-D transposed convolution, as torch.nn.ConvTranspose2d (weights (in, out / groups, kh, kw)). */
 export class ConvTranspose2d extends ConvNd {
+  /** The implicit padding removed from each side of the output, per spatial dim. */
   readonly padding: number[];
+  /** The extra output size per spatial dim. */
   readonly outputPadding: number[];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: ConvTransposeModuleOptions = {}) {

@@ -4,6 +4,7 @@ import { dropout, dropout2d } from '../functional/dropout';
 
 /** Randomly zeroes elements with probability p while training; the identity in eval mode. */
 export class Dropout extends Module {
+  /** @param p The probability of zeroing (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: probability has to be between 0 and 1, but got ${p}`);
@@ -18,6 +19,7 @@ export class Dropout extends Module {
 
 /** Randomly zeroes whole channels with probability p while training (torch.nn.Dropout2d); the identity in eval mode. */
 export class Dropout2d extends Module {
+  /** @param p The probability of zeroing (default 0.5). */
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new Error(`Dropout2d: probability has to be between 0 and 1, but got ${p}`);

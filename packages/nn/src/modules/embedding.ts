@@ -7,16 +7,21 @@ import { Parameter } from '../parameter';
 export interface EmbeddingOptions {
   /** A row whose lookups receive no gradient, initialised to zeros (negative counts from the end). */
   paddingIdx?: number | null;
+  /** The weights' dtype (default float32). */
   dtype?: DType;
 }
 
 /** A lookup table of numEmbeddings vectors of embeddingDim, as torch.nn.Embedding (rows drawn from N(0, 1)). */
 export class Embedding extends Module {
+  /** The embeddings, (numEmbeddings, embeddingDim). */
   readonly weight: Parameter;
+  /** The index whose row gets no gradient (normalized to be non-negative), or null. */
   readonly paddingIdx: number | null;
 
   constructor(
+    /** Rows of the table (the vocabulary size). */
     readonly numEmbeddings: number,
+    /** Size of each embedding. */
     readonly embeddingDim: number,
     options: EmbeddingOptions = {},
   ) {

@@ -3,7 +3,10 @@ import { Module } from '../module';
 
 /** Flattens dims startDim..endDim (by default all but the batch dim). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    /** The first dim flattened (default 1). */ readonly startDim = 1,
+    /** The last dim flattened (default -1). */ readonly endDim = -1,
+  ) {
     super();
   }
   forward(input: Tensor): Tensor {
@@ -16,8 +19,10 @@ export class Flatten extends Module {
 
 /** Splits dim into unflattenedSize (one entry may be -1), as torch.nn.Unflatten: Flatten's inverse. */
 export class Unflatten extends Module {
+  /** The sizes the dim becomes. */
   readonly unflattenedSize: number[];
   constructor(
+    /** The dim that is unflattened. */
     readonly dim: number,
     unflattenedSize: readonly number[],
   ) {

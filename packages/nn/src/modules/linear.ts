@@ -4,18 +4,25 @@ import { Parameter } from '../parameter';
 import { linear } from '../functional/linear';
 import { kaimingUniform_, uniform_ } from '../init';
 
+/** Options of Linear. */
 export interface LinearOptions {
+  /** Whether to learn a bias (default true). */
   bias?: boolean;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
 }
 
 /** y = x W^T + b, with torch's default initialisation. */
 export class Linear extends Module {
+  /** The weights, (outFeatures, inFeatures). */
   readonly weight: Parameter;
+  /** The bias, (outFeatures), or null without one. */
   readonly bias: Parameter | null;
 
   constructor(
+    /** Size of each input sample. */
     readonly inFeatures: number,
+    /** Size of each output sample. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {

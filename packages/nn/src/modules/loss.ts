@@ -11,8 +11,11 @@ import {
  * buffer (so they travel in stateDict), the ignored target value and the reduction.
  */
 abstract class WeightedLoss extends Module {
+  /** Per-class weights (a buffer), or null. */
   declare readonly weight: Tensor | null;
+  /** A target value that contributes nothing (default -100). */
   readonly ignoreIndex: number;
+  /** 'mean' (default), 'sum' or 'none'. */
   readonly reduction: Reduction;
 
   constructor(options: NLLLossOptions) {
@@ -37,6 +40,7 @@ export class NLLLoss extends WeightedLoss {
 
 /** Cross-entropy between logits and class indices or probabilities (see F.crossEntropy). */
 export class CrossEntropyLoss extends WeightedLoss {
+  /** Mass moved from the target class to all classes evenly (default 0). */
   readonly labelSmoothing: number;
 
   constructor(options: CrossEntropyOptions = {}) {
@@ -57,6 +61,7 @@ export class CrossEntropyLoss extends WeightedLoss {
 
 /** What the elementwise losses share, as torch's _Loss: the reduction. */
 abstract class ReducedLoss extends Module {
+  /** 'mean' (default), 'sum' or 'none'. */
   readonly reduction: Reduction;
   constructor(options: { reduction?: Reduction }) {
     super();
@@ -88,6 +93,7 @@ export class L1Loss extends ReducedLoss {
 
 /** Quadratic below beta, linear above (see F.smoothL1Loss). */
 export class SmoothL1Loss extends ReducedLoss {
+  /** Where the loss turns from quadratic to linear (default 1). */
   readonly beta: number;
   constructor(options: { reduction?: Reduction; beta?: number } = {}) {
     super(options);
@@ -101,6 +107,7 @@ export class SmoothL1Loss extends ReducedLoss {
 
 /** Quadratic below delta, linear (scaled by delta) above (see F.huberLoss). */
 export class HuberLoss extends ReducedLoss {
+  /** Where the loss turns from quadratic to linear (default 1). */
   readonly delta: number;
   constructor(options: { reduction?: Reduction; delta?: number } = {}) {
     super(options);
@@ -114,6 +121,7 @@ export class HuberLoss extends ReducedLoss {
 
 /** Binary cross-entropy on probabilities (see F.binaryCrossEntropy); weight is a buffer, as in torch. */
 export class BCELoss extends ReducedLoss {
+  /** Per-element weights (a buffer), or null. */
   declare readonly weight: Tensor | null;
   constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(options);
@@ -130,7 +138,9 @@ export class BCELoss extends ReducedLoss {
  * buffers under torch's state-dict keys 'weight' and 'pos_weight'.
  */
 export class BCEWithLogitsLoss extends ReducedLoss {
+  /** Per-element weights (a buffer), or null. */
   declare readonly weight: Tensor | null;
+  /** Weights of the positive examples per class (a buffer, torch's name), or null. */
   declare readonly pos_weight: Tensor | null;
   constructor(options: { weight?: Tensor | null; reduction?: Reduction; posWeight?: Tensor | null } = {}) {
     super(options);
@@ -149,7 +159,9 @@ export class BCEWithLogitsLoss extends ReducedLoss {
 
 /** Kullback-Leibler divergence (see F.klDiv). */
 export class KLDivLoss extends Module {
+  /** 'mean' (default), 'batchmean' (torch's mathematically correct one), 'sum' or 'none'. */
   readonly reduction: Reduction | 'batchmean';
+  /** Whether the target is given as log-probabilities (default false). */
   readonly logTarget: boolean;
   constructor(options: KLDivOptions = {}) {
     super();

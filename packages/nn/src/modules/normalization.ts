@@ -12,6 +12,7 @@ export interface BatchNormModuleOptions {
   affine?: boolean;
   /** Keep running statistics for eval mode (default true); without them, batch statistics are always used. */
   trackRunningStats?: boolean;
+  /** The parameters' and buffers' dtype (default float32). */
   dtype?: DType;
 }
 
@@ -20,17 +21,27 @@ export interface BatchNormModuleOptions {
  * and the buffers running_mean, running_var and num_batches_tracked under torch's keys.
  */
 abstract class BatchNorm extends Module {
+  /** The per-channel scale (gamma), or null when not affine. */
   readonly weight: Parameter | null;
+  /** The per-channel shift (beta), or null when not affine. */
   readonly bias: Parameter | null;
+  /** The running mean (a buffer, torch's name), or null without running statistics. */
   declare readonly running_mean: Tensor | null;
+  /** The running variance (a buffer, torch's name), or null without running statistics. */
   declare readonly running_var: Tensor | null;
+  /** Batches seen in training (a buffer, torch's name), or null without running statistics. */
   declare readonly num_batches_tracked: Tensor | null;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** The running statistics' update factor, or null for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether weight and bias are learned. */
   readonly affine: boolean;
+  /** Whether running statistics are kept (and used in eval mode). */
   readonly trackRunningStats: boolean;
 
   constructor(
+    /** Channels (C of (N, C, ...)). */
     readonly numFeatures: number,
     options: BatchNormModuleOptions,
     private readonly inputRanks: readonly number[],
@@ -109,20 +120,27 @@ export class BatchNorm2d extends BatchNorm {
 
 /** Options of LayerNorm. */
 export interface LayerNormModuleOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** Learn an elementwise scale (and shift, unless bias is false) (default true). */
   elementwiseAffine?: boolean;
   /** Learn the shift too (default true). */
   bias?: boolean;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
 }
 
 /** Layer normalization over the last dims, as torch.nn.LayerNorm (weight ones, bias zeros). */
 export class LayerNorm extends Module {
+  /** The trailing shape normalized over. */
   readonly normalizedShape: number[];
+  /** The elementwise scale, or null without elementwiseAffine. */
   readonly weight: Parameter | null;
+  /** The elementwise shift, or null without one. */
   readonly bias: Parameter | null;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether weight (and bias) are learned. */
   readonly elementwiseAffine: boolean;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormModuleOptions = {}) {
@@ -150,13 +168,19 @@ export class LayerNorm extends Module {
 
 /** Group normalization, as torch.nn.GroupNorm (weight ones, bias zeros). */
 export class GroupNorm extends Module {
+  /** The per-channel scale, or null when not affine. */
   readonly weight: Parameter | null;
+  /** The per-channel shift, or null when not affine. */
   readonly bias: Parameter | null;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether weight and bias are learned. */
   readonly affine: boolean;
 
   constructor(
+    /** Groups the channels are split into. */
     readonly numGroups: number,
+    /** Channels of the input. */
     readonly numChannels: number,
     options: { eps?: number; affine?: boolean; dtype?: DType } = {},
   ) {

@@ -1,6 +1,6 @@
 import { checkOptions,
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
-  type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type Size2, type Tensor,
+  type AdaptiveSize, type AvgPool1dOptions, type AvgPoolOptions, type MaxPool1dOptions, type MaxPoolOptions, type Size2, type Tensor,
 } from '@wick/core';
 import { Module } from '../module';
 
@@ -12,7 +12,9 @@ const show = (v: unknown) => (Array.isArray(v) ? `(${v.join(', ')})` : String(v)
  */
 export class MaxPool2d extends Module {
   constructor(
+    /** The window's size. */
     readonly kernelSize: Size2,
+    /** Stride (default: the kernel size), padding, dilation and ceilMode, as F.maxPool2d takes them. */
     readonly options: MaxPoolOptions = {},
   ) {
     super();
@@ -32,8 +34,10 @@ export class MaxPool2d extends Module {
 /** 1-D max pooling, as torch.nn.MaxPool1d. */
 export class MaxPool1d extends Module {
   constructor(
+    /** The window's length. */
     readonly kernelSize: number,
-    readonly options: { stride?: number | null; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+    /** Stride (default: the kernel size), padding, dilation and ceilMode, as F.maxPool1d takes them. */
+    readonly options: MaxPool1dOptions = {},
   ) {
     super();
     checkOptions('MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
@@ -52,7 +56,9 @@ export class MaxPool1d extends Module {
 /** 2-D average pooling, as torch.nn.AvgPool2d. */
 export class AvgPool2d extends Module {
   constructor(
+    /** The window's size. */
     readonly kernelSize: Size2,
+    /** Stride (default: the kernel size), padding, ceilMode, countIncludePad and divisorOverride, as F.avgPool2d takes them. */
     readonly options: AvgPoolOptions = {},
   ) {
     super();
@@ -72,8 +78,10 @@ export class AvgPool2d extends Module {
 /** 1-D average pooling, as torch.nn.AvgPool1d. */
 export class AvgPool1d extends Module {
   constructor(
+    /** The window's length. */
     readonly kernelSize: number,
-    readonly options: { stride?: number | null; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {},
+    /** Stride (default: the kernel size), padding, ceilMode and countIncludePad, as F.avgPool1d takes them. */
+    readonly options: AvgPool1dOptions = {},
   ) {
     super();
     checkOptions('AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
@@ -90,6 +98,7 @@ export class AvgPool1d extends Module {
 
 /** 2-D adaptive average pooling to a fixed output size, as torch.nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends Module {
+  /** @param outputSize The output size (a number, or [h, w] with null keeping the input's). */
   constructor(readonly outputSize: AdaptiveSize) {
     super();
   }
@@ -105,6 +114,7 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** 1-D adaptive average pooling, as torch.nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends Module {
+  /** @param outputSize The output length. */
   constructor(readonly outputSize: number) {
     super();
   }
@@ -120,6 +130,7 @@ export class AdaptiveAvgPool1d extends Module {
 
 /** 2-D adaptive max pooling to a fixed output size, as torch.nn.AdaptiveMaxPool2d. */
 export class AdaptiveMaxPool2d extends Module {
+  /** @param outputSize The output size (a number, or [h, w] with null keeping the input's). */
   constructor(readonly outputSize: AdaptiveSize) {
     super();
   }

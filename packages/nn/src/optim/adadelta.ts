@@ -31,6 +31,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     if (!(g.weightDecay >= 0)) throw new Error(`Adadelta: invalid weightDecay value: ${g.weightDecay}`);
   }
 
+  /** Updates every parameter that has a gradient, once, as torch's Adadelta. */
   step(): void {
     for (const group of this.paramGroups) {
       adadeltaStep_(group.params, group, (p) => {

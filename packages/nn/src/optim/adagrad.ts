@@ -31,6 +31,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     if (!(g.eps >= 0)) throw new Error(`Adagrad: invalid epsilon value: ${g.eps}`);
   }
 
+  /** Updates every parameter that has a gradient, once, as torch's Adagrad. */
   step(): void {
     for (const group of this.paramGroups) {
       adagradStep_(group.params, group, (p) => {

@@ -1,15 +1,22 @@
 import { adamStep_, type Tensor } from '@wick/core';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
 
+/** Options of Adam and AdamW, as torch's. */
 export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates of the first and second moment averages (default [0.9, 0.999]). */
   betas: [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** Weight decay (default 0 for Adam, 1e-2 for AdamW). */
   weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad; default false). */
   amsgrad: boolean;
 }
 
-type AdamParams = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
+/** What Adam and AdamW take: parameters, or parameter groups with options of their own. */
+export type AdamParams = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
 
 /** The shared update of Adam and AdamW, which differ only in how weight decay enters. */
 abstract class AdamBase extends Optimizer<AdamOptions> {
@@ -25,6 +32,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     if (!(g.weightDecay >= 0)) throw new Error(`${name}: invalid weightDecay value: ${g.weightDecay}`);
   }
 
+  /** Updates every parameter that has a gradient, once, as torch's Adam (AdamW: decoupled weight decay). */
   step(): void {
     for (const group of this.paramGroups) {
       const hyper = {

@@ -3,7 +3,7 @@ export type { ParamGroup, ParamGroupInput, ParamState, OptimizerStateDict } from
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam, AdamW } from './adam';
-export type { AdamOptions } from './adam';
+export type { AdamOptions, AdamParams } from './adam';
 export { Adadelta } from './adadelta';
 export type { AdadeltaOptions } from './adadelta';
 export { RMSprop } from './rmsprop';
@@ -13,6 +13,6 @@ export type { AdagradOptions } from './adagrad';
 export { LRScheduler, StepLR, CosineAnnealingLR, ExponentialLR, MultiStepLR, LinearLR, LambdaLR } from './lrScheduler';
 export type { WithLr, SchedulerStateDict } from './lrScheduler';
 export { OneCycleLR } from './oneCycle';
-export type { OneCycleLROptions } from './oneCycle';
+export type { OneCycleLROptions, WithMomentum } from './oneCycle';
 export { ReduceLROnPlateau } from './plateau';
 export type { ReduceLROnPlateauOptions } from './plateau';

@@ -3,23 +3,33 @@ import type { Optimizer } from './optimizer';
 
 /** A scheduler's position, in torch's layout and names. */
 export interface SchedulerStateDict {
+  /** How many times step() has run. */
   last_epoch: number;
+  /** Each group's learning rate when the scheduler was made. */
   base_lrs: number[];
+  /** Each group's learning rate after the last step. */
   _last_lr: number[];
 }
 
 /** What a scheduler needs of an optimizer's groups: an lr. */
-export type WithLr = { lr: number };
+export type WithLr = {
+  /** The group's learning rate. */
+  lr: number;
+};
 
 /**
  * Base of the learning-rate schedulers, as torch.optim.lr_scheduler.LRScheduler: construction
  * records each group's initial lr (epoch 0); every step() moves to the next epoch and sets the lrs.
  */
 export abstract class LRScheduler {
+  /** How many times step() has run (torch's last_epoch). */
   lastEpoch = 0;
+  /** Each group's learning rate when the scheduler was made. */
   readonly baseLrs: number[];
   private lastLr: number[];
 
+  /** Starts scheduling `optimizer`'s learning rates from their current values. */
+  /** @param optimizer The optimizer whose learning rates are scheduled. */
   constructor(readonly optimizer: Optimizer<WithLr>) {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
     this.lastLr = [...this.baseLrs];
@@ -28,6 +38,7 @@ export abstract class LRScheduler {
   /** The lrs for lastEpoch, given the current ones (torch's chainable form). */
   protected abstract computeLr(current: readonly number[]): number[];
 
+  /** Advances one epoch (or step, for per-step schedules) and sets each group's learning rate; call it after optimizer.step(). */
   step(): void {
     this.lastEpoch++;
     this.apply();
@@ -48,6 +59,7 @@ export abstract class LRScheduler {
     this.apply();
   }
 
+  /** Each group's learning rate as the last step() set it. */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
@@ -74,7 +86,9 @@ export abstract class LRScheduler {
 
 /** Multiplies the lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays. */
   readonly stepSize: number;
+  /** The factor each decay multiplies the learning rate by. */
   readonly gamma: number;
 
   constructor(optimizer: Optimizer<WithLr>, options: { stepSize: number; gamma?: number }) {
@@ -95,7 +109,9 @@ export class StepLR extends LRScheduler {
 
 /** Cosine annealing from the base lr to etaMin over tMax epochs, with torch's recursive formula. */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs of the half cosine from the base rate down to etaMin. */
   readonly tMax: number;
+  /** The lowest learning rate (default 0). */
   readonly etaMin: number;
 
   constructor(optimizer: Optimizer<WithLr>, options: { tMax: number; etaMin?: number }) {
@@ -120,6 +136,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
 /** Multiplies the lr by gamma every epoch (torch.optim.lr_scheduler.ExponentialLR). */
 export class ExponentialLR extends LRScheduler {
+  /** The factor each epoch multiplies the learning rate by. */
   readonly gamma: number;
 
   constructor(optimizer: Optimizer<WithLr>, options: { gamma: number }) {
@@ -136,7 +153,9 @@ export class ExponentialLR extends LRScheduler {
 
 /** Multiplies the lr by gamma at each milestone epoch (torch.optim.lr_scheduler.MultiStepLR). */
 export class MultiStepLR extends LRScheduler {
+  /** The epochs at which the learning rate is multiplied by gamma, ascending. */
   readonly milestones: number[];
+  /** The factor each milestone multiplies the learning rate by (default 0.1). */
   readonly gamma: number;
 
   constructor(optimizer: Optimizer<WithLr>, options: { milestones: readonly number[]; gamma?: number }) {
@@ -158,8 +177,11 @@ export class MultiStepLR extends LRScheduler {
 
 /** Scales the lr linearly from startFactor to endFactor over totalIters epochs (torch.optim.lr_scheduler.LinearLR). */
 export class LinearLR extends LRScheduler {
+  /** The factor on the base rate at the start (default 1/3). */
   readonly startFactor: number;
+  /** The factor on the base rate after totalIters steps (default 1). */
   readonly endFactor: number;
+  /** Steps over which the factor moves from start to end (default 5). */
   readonly totalIters: number;
 
   constructor(optimizer: Optimizer<WithLr>, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
@@ -185,6 +207,7 @@ export class LinearLR extends LRScheduler {
 
 /** Sets each group's lr to its base lr times lrLambda(epoch) (torch.optim.lr_scheduler.LambdaLR): one function, or one per group. */
 export class LambdaLR extends LRScheduler {
+  /** Each group's function of the epoch giving the factor on its base rate. */
   readonly lrLambdas: ((epoch: number) => number)[];
 
   constructor(optimizer: Optimizer<WithLr>, lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[]) {

@@ -3,7 +3,13 @@ import { LRScheduler, type WithLr } from './lrScheduler';
 import type { Optimizer } from './optimizer';
 
 /** The groups OneCycleLR can cycle the momentum of: SGD's momentum, or Adam's first beta. */
-type WithMomentum = WithLr & { momentum?: number; betas?: [number, number] };
+/** The options OneCycleLR cycles: the learning rate, and SGD's momentum or Adam's beta1. */
+export type WithMomentum = WithLr & {
+  /** SGD's momentum, cycled when cycleMomentum is on. */
+  momentum?: number;
+  /** Adam's betas, whose first is cycled when cycleMomentum is on. */
+  betas?: [number, number];
+};
 
 /** Options of OneCycleLR, as torch's keyword arguments. */
 export interface OneCycleLROptions {
@@ -11,7 +17,9 @@ export interface OneCycleLROptions {
   maxLr: number | readonly number[];
   /** Steps in the cycle; or give epochs and stepsPerEpoch. */
   totalSteps?: number;
+  /** With stepsPerEpoch, gives totalSteps as their product. */
   epochs?: number;
+  /** With epochs, gives totalSteps as their product. */
   stepsPerEpoch?: number;
   /** Share of the cycle spent raising the lr (default 0.3). */
   pctStart?: number;
@@ -19,7 +27,9 @@ export interface OneCycleLROptions {
   annealStrategy?: 'cos' | 'linear';
   /** Cycle the momentum inversely to the lr (default true). */
   cycleMomentum?: boolean;
+  /** The lowest momentum (or Adam's beta1), at the peak learning rate (default 0.85). */
   baseMomentum?: number;
+  /** The highest momentum (or beta1), at the start and end (default 0.95). */
   maxMomentum?: number;
   /** initial lr = maxLr / divFactor (default 25). */
   divFactor?: number;
@@ -41,6 +51,7 @@ interface Phase {
  * momentum (or Adam's beta1) moves the other way.
  */
 export class OneCycleLR extends LRScheduler {
+  /** Steps in the whole cycle. */
   readonly totalSteps: number;
   private readonly phases: Phase[];
   private readonly anneal: (start: number, end: number, pct: number) => number;

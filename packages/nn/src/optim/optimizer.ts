@@ -1,9 +1,15 @@
 import { checkOptions, formatShape, sameShape, zeroGrad_, zerosLike, type Tensor } from '@wick/core';
 
 /** A group of parameters with its own options (any option left out takes the optimizer's default). */
-export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
+export type ParamGroupInput<O> = {
+  /** The parameters of the group. */
+  params: Iterable<Tensor>;
+} & Partial<O>;
 /** A group as the optimizer holds it: every option set; schedulers change `lr` here. */
-export type ParamGroup<O> = { params: Tensor[] } & O;
+export type ParamGroup<O> = {
+  /** The parameters of the group. */
+  params: Tensor[];
+} & O;
 /** Per-parameter state: tensors (momentum buffers, moments) and numbers (step counts). */
 export type ParamState = Record<string, Tensor | number>;
 
@@ -15,8 +21,13 @@ export type ParamState = Record<string, Tensor | number>;
  * parameters' indices.
  */
 export interface OptimizerStateDict {
+  /** Each parameter's state, by its index across the groups. */
   state: Record<number, ParamState>;
-  param_groups: ({ params: number[] } & Record<string, unknown>)[];
+  /** Each group's options, with `params` listing its parameters' indices. */
+  param_groups: ({
+    /** The group's parameters, by index across the groups. */
+    params: number[];
+  } & Record<string, unknown>)[];
 }
 
 /** torch's snake_case name of a Wick option (weightDecay -> weight_decay). */
@@ -29,7 +40,9 @@ const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => 
  * state, zeroGrad, and a state dict that refers to parameters by index.
  */
 export abstract class Optimizer<O extends object = object> {
+  /** The parameter groups with their options (torch's `param_groups`); changing a group's `lr` takes effect at the next step. */
   readonly paramGroups: ParamGroup<O>[] = [];
+  /** Each parameter's state (moments, momentum buffers, step counts), created at its first step. */
   readonly state = new Map<Tensor, ParamState>();
 
   /** The options every group starts from: the optimizer's defaults with those given. */
@@ -50,6 +63,7 @@ export abstract class Optimizer<O extends object = object> {
     for (const g of groups) this.addParamGroup(g);
   }
 
+  /** Adds a parameter group, its missing options taken from the defaults, as torch's add_param_group; a parameter already in a group is refused. */
   addParamGroup(group: ParamGroupInput<O>): void {
     checkOptions(`${this.constructor.name} parameter group`, group, ['params', ...(Object.keys(this.defaults) as (keyof O & string)[])]);
     const params = [...group.params];
@@ -68,6 +82,7 @@ export abstract class Optimizer<O extends object = object> {
   /** Checks a group's options, throwing a clear error before anything changes. */
   protected abstract validate(group: ParamGroup<O>): void;
 
+  /** Updates every parameter that has a gradient, once. */
   abstract step(): void;
 
   /** Resets the gradients of every parameter: to null (torch 2's default) or to zero. */

@@ -1,4 +1,5 @@
 import { checkOptions } from '@wick/core';
+import type { WithLr } from './lrScheduler';
 import type { Optimizer } from './optimizer';
 
 /** Options of ReduceLROnPlateau, as torch's keyword arguments. */
@@ -26,21 +27,34 @@ export interface ReduceLROnPlateauOptions {
  * step(metric) after each epoch's validation.
  */
 export class ReduceLROnPlateau {
+  /** 'min': reduce when the metric stops falling; 'max': when it stops rising. */
   readonly mode: 'min' | 'max';
+  /** The factor each reduction multiplies the learning rate by. */
   readonly factor: number;
+  /** Epochs without improvement tolerated before a reduction. */
   readonly patience: number;
+  /** How much better than the best a metric must be to count as an improvement. */
   readonly threshold: number;
+  /** Whether threshold is relative ('rel') or absolute ('abs'). */
   readonly thresholdMode: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting bad epochs again. */
   readonly cooldown: number;
+  /** Each group's lowest learning rate. */
   readonly minLrs: number[];
+  /** Reductions smaller than this are skipped. */
   readonly eps: number;
+  /** The best metric seen so far. */
   best: number;
+  /** Epochs since the last improvement. */
   numBadEpochs = 0;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
+  /** How many times step() has run. */
   lastEpoch = 0;
 
   constructor(
-    readonly optimizer: Optimizer<{ lr: number }>,
+    /** The optimizer whose learning rates are reduced. */
+    readonly optimizer: Optimizer<WithLr>,
     options: ReduceLROnPlateauOptions = {},
   ) {
     checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);

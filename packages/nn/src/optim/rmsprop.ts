@@ -33,6 +33,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (!(g.alpha >= 0)) throw new Error(`RMSprop: invalid alpha value: ${g.alpha}`);
   }
 
+  /** Updates every parameter that has a gradient, once, as torch's RMSprop. */
   step(): void {
     for (const group of this.paramGroups) {
       rmspropStep_(group.params, group, (p) => {

@@ -1,11 +1,17 @@
 import { sgdStep_, type Tensor } from '@wick/core';
 import { Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer';
 
+/** Options of SGD, as torch's. */
 export interface SGDOptions {
+  /** Learning rate (required). */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Dampening of the momentum (default 0). */
   dampening: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
   /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
@@ -26,6 +32,7 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** Updates every parameter that has a gradient, once, as torch's SGD. */
   step(): void {
     for (const group of this.paramGroups) {
       sgdStep_(group.params, group, (p) => {

@@ -1,5 +1,5 @@
 import type { StateDict } from '../module';
-import { decode, serialize, type ByteSource } from './safetensors';
+import { decode, serialize, type ByteSource, type TensorsWithMetadata } from './safetensors';
 
 interface NodeFs {
   openSync(path: string, flags: string): number;
@@ -94,6 +94,6 @@ export function load(path: string): StateDict {
 }
 
 /** As load, with the file's `__metadata__` too (empty when it has none). */
-export function loadWithMetadata(path: string): { tensors: StateDict; metadata: Record<string, string> } {
+export function loadWithMetadata(path: string): TensorsWithMetadata {
   return readFile(path, 'loadWithMetadata', (bytes) => decode(bytes, path));
 }

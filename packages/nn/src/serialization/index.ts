@@ -1,2 +1,3 @@
 export { serialize, deserialize, deserializeWithMetadata } from './safetensors';
+export type { TensorsWithMetadata } from './safetensors';
 export { save, load, loadWithMetadata, writeFileAtomic } from './file';

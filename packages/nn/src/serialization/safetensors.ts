@@ -44,6 +44,14 @@ function checkMetadata(metadata: unknown, fail: (problem: string) => never): voi
   }
 }
 
+/** A safetensors file's contents: its tensors and its `__metadata__` strings. */
+export interface TensorsWithMetadata {
+  /** The tensors, by name. */
+  tensors: StateDict;
+  /** The header's `__metadata__` (empty when the file has none). */
+  metadata: Record<string, string>;
+}
+
 /** Encodes tensors (a state dict) as safetensors bytes; metadata must map strings to strings. */
 export function serialize(tensors: StateDict, metadata?: Record<string, string>): Uint8Array {
   if (metadata !== undefined) {
@@ -127,7 +135,7 @@ export function deserialize(bytes: Uint8Array, source = 'safetensors data'): Sta
 }
 
 /** As deserialize, with the header's `__metadata__` too (empty when the file has none). */
-export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors data'): { tensors: StateDict; metadata: Record<string, string> } {
+export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors data'): TensorsWithMetadata {
   return decode({ size: bytes.length, read: (position, length) => bytes.subarray(position, position + length) }, source);
 }
 
@@ -136,7 +144,7 @@ export function deserializeWithMetadata(bytes: Uint8Array, source = 'safetensors
  * whole, then each tensor's bytes are read on their own, so no buffer holds more than one tensor.
  * @internal
  */
-export function decode(bytes: ByteSource, source: string): { tensors: StateDict; metadata: Record<string, string> } {
+export function decode(bytes: ByteSource, source: string): TensorsWithMetadata {
   const fail = (problem: string): never => {
     throw new Error(`${source}: ${problem}`);
   };

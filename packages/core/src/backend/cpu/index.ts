@@ -17,40 +17,75 @@ import { col2im, im2col } from './windows';
  * writing its function and listing it here.
  */
 export const cpuKernels = {
+  /** Copies a strided source into a strided destination of the same shape (converting between dtypes' storage). */
   copy,
+  /** Sets every element of a strided destination to one value. */
   fill,
+  /** An elementwise function of one input (exp, log, relu, erf, ...) into a contiguous output. */
   unary,
+  /** Elementwise clamp into [min, max] (either bound may be absent). */
   clamp,
+  /** Elementwise x to a fixed number power. */
   powScalar,
+  /** An elementwise function of two broadcast inputs (add, mul, comparisons, ...) into a contiguous output. */
   binary,
+  /** Elementwise condition ? a : b over broadcast inputs. */
   where,
+  /** ReLU's gradient: g where x > 0, else 0. */
   reluBackward,
+  /** Sum, mean, max, min, product or sum of squares over the given dims. */
   reduce,
+  /** The values and first indices of the max or min along one dim. */
   argReduce,
+  /** C = A B (each possibly transposed by its strides), plus an optional bias row: the GEMM. */
   matmul,
+  /** Softmax or log-softmax along one dim, stable (the max subtracted first). */
   softmax,
+  /** The gradient of softmax or log-softmax along one dim, from its output. */
   softmaxBackward,
+  /** torch.gather: elements picked along a dim by an index tensor. */
   gather,
+  /** gather's adjoint: values added into a zeroed output at the indices. */
   scatterAdd,
+  /** Whole slices along a dim picked by a 1-D index. */
   indexSelect,
+  /** indexSelect's adjoint: slices added into the output at the indices. */
   indexAdd,
+  /** Unfolds image windows into columns (unfold). */
   im2col,
+  /** Folds columns back into images, summing overlaps (fold, the adjoint of im2col). */
   col2im,
+  /** A one-group 2-D convolution of a batch, image by image, without the batch's whole column matrix. */
   conv2dForward,
+  /** A one-group convolution's weight gradient, summed over the batch. */
   conv2dWeightGrad,
+  /** A one-group convolution's input gradient (col2im of the weights' transpose times the output gradient). */
   conv2dInputGrad,
+  /** 2-D max pooling: each window's maximum and its index within the channel. */
   maxPool2dForward,
+  /** Max pooling's gradient: each output gradient added at its maximum's index. */
   maxPool2dBackward,
+  /** The negative log-likelihood loss of log-probabilities and class targets, per sample or reduced. */
   nllLossForward,
+  /** The NLL loss's gradient with respect to the log-probabilities. */
   nllLossBackward,
+  /** Cross-entropy of logits and class targets, with log-softmax fused (and label smoothing). */
   crossEntropyForward,
+  /** Cross-entropy's gradient with respect to the logits. */
   crossEntropyBackward,
+  /** Cross-entropy of logits and class probabilities (soft targets). */
   softCrossEntropyForward,
+  /** Soft-target cross-entropy's gradient with respect to the logits. */
   softCrossEntropyBackward,
+  /** One in-place SGD update of a parameter (momentum, dampening, Nesterov, weight decay), as torch's. */
   sgdStep,
+  /** One in-place Adam or AdamW update of a parameter and its moments, as torch's. */
   adamStep,
+  /** One in-place Adadelta update of a parameter and its running averages, as torch's. */
   adadeltaStep,
+  /** One in-place RMSprop update of a parameter and its averages, as torch's. */
   rmspropStep,
+  /** One in-place Adagrad update of a parameter and its sum of squares, as torch's. */
   adagradStep,
 };
 

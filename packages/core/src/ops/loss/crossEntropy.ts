@@ -10,11 +10,13 @@ import type { Tensor } from '../../tensor/tensor';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout, sampleShape } from './validate';
 
+/** Options of crossEntropy, as torch's F.cross_entropy keyword arguments. */
 export interface CrossEntropyOptions {
   /** A manual rescaling weight for each class (a 1-D tensor of length C). */
   weight?: Tensor | null;
   /** Class-index targets equal to this contribute nothing (not supported with probability targets). */
   ignoreIndex?: number;
+  /** 'mean' (default; weighted by the targets' class weights), 'sum' or 'none'. */
   reduction?: Reduction;
   /** Mixes the target with the uniform distribution: (1 - labelSmoothing) * target + labelSmoothing / C. */
   labelSmoothing?: number;

@@ -8,11 +8,13 @@ import type { Tensor } from '../../tensor/tensor';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout } from './validate';
 
+/** Options of nllLoss, as torch's F.nll_loss keyword arguments. */
 export interface NLLLossOptions {
   /** A manual rescaling weight for each class (a 1-D tensor of length C). */
   weight?: Tensor | null;
   /** Targets equal to this contribute nothing and are left out of the mean's divisor. */
   ignoreIndex?: number;
+  /** 'mean' (default; weighted by the targets' class weights), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 
