@@ -2,6 +2,7 @@ import { getRngState, manualSeed, noGrad, setNumThreads, setRngState, useBackend
 import { CrossEntropyLoss, LogSoftmax, NLLLoss, data, optim, type Module, type StateDict } from '@wick/nn';
 import type { TrainConfig } from './cli';
 import { toDataset, type ImageSet, type Splits } from './data';
+import { modelInputs } from './data/modelInputs';
 import { MLP, Net } from './model';
 import { confusionMatrix } from './report/confusion';
 import type { EpochMetrics } from './report/curves';
@@ -70,20 +71,13 @@ function makeModel(config: TrainConfig, pixels: number): Classifier {
   return config.model === 'cnn' ? new Net() : new MLP(pixels, config.hidden, CLASSES);
 }
 
-/** pytorch/examples' normalisation of MNIST for the cnn: the training set's mean and deviation. */
-const MNIST_MEAN = 0.1307;
-const MNIST_STD = 0.3081;
-
 /**
  * The images as the model takes them: the mlp, flat pixels in [0, 1]; the cnn, (N, 1, 28, 28)
  * images normalized as pytorch/examples normalizes them.
  */
 function datasetFor(config: TrainConfig, set: ImageSet): data.TensorDataset<[Tensor, Tensor]> {
-  const dataset = toDataset(set);
-  if (config.model === 'mlp') return dataset;
-  if (set.pixels !== 28 * 28) throw new Error(`--model cnn takes 28x28 images (Net's fc1 has 9216 inputs); these have ${set.pixels} pixels`);
-  const [images, labels] = dataset.tensors;
-  return new data.TensorDataset(images.sub(MNIST_MEAN).div(MNIST_STD).reshape(set.count, 1, 28, 28), labels);
+  const [images, labels] = toDataset(set).tensors;
+  return new data.TensorDataset(modelInputs(config.model, images), labels);
 }
 
 /** Accuracy and predictions of the model on a dataset, in eval mode without autograd. */

@@ -42,10 +42,14 @@ export class Gemm {
     return this.startThreads !== null;
   }
 
-  /** The shared arena and worker when two threads are set (started on first use), else the private arena alone. */
+  /**
+   * The shared arena and worker when two threads are set (started on first use; the shared arena
+   * alone until the worker runs, which gives the same bits), else the private arena alone.
+   */
   placement(): Placement {
     if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
-    return this.threads > 1 && this.threaded !== null ? this.threaded : { arena: this.local, worker: null };
+    if (this.threads === 1 || this.threaded === null) return { arena: this.local, worker: null };
+    return this.threaded.worker.ready ? this.threaded : { arena: this.threaded.arena, worker: null };
   }
 
   /** The matmul kernel: float32 operands only. */

@@ -1,50 +1,66 @@
 /**
- * A second thread for the wasm GEMM, in Node (worker_threads): a worker instantiates the same
- * kernels over the same shared memory, and it and the main thread claim B's column panels from
- * a shared counter until none are left. Handoff goes through a control block of Int32s in that
- * memory: the worker spins on it for a while before sleeping, since waking a sleeping thread
- * costs more than a small product.
+ * A second thread for the wasm GEMM: in Node a worker_threads worker, in a browser's Web Worker
+ * (on a cross-origin isolated page) a nested Web Worker. It instantiates the same kernels over the
+ * same shared memory, and it and the calling thread claim B's column panels from a shared counter
+ * until none are left. Handoff goes through a control block of Int32s in that memory: the worker
+ * spins on it for a while before sleeping, since waking a sleeping thread costs more than a small
+ * product.
  */
 
 /**
  * Byte offset of the control block: [sequence, the 6 arguments of packA, the 15 of gemmShared,
- * ..., done, ..., panel counter]. The worker packs its own copy of A, so neither thread waits for
- * the other to start, and both claim B's panels from the counter, so neither waits long at the end.
+ * ..., done, ..., started, ..., panel counter]. The worker packs its own copy of A, so neither
+ * thread waits for the other to start, and both claim B's panels from the counter, so neither
+ * waits long at the end.
  */
 export const CONTROL = 65536 - 256;
 const DONE = 24;
+/** Set to 1 by the worker once it runs: until then the caller multiplies alone. */
+const STARTED = 26;
 /** Byte address of the shared panel counter gemmShared claims work from. */
 export const PANEL_COUNTER = CONTROL + 4 * 28;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
 
-const WORKER_SOURCE = `
-const threads = 'node:worker_threads';
-const { workerData } = require(threads);
-const { module, memory, control, done, spins } = workerData;
-const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
-const ctl = new Int32Array(memory.buffer, control, 32);
-let seen = 0;
-for (;;) {
-  let n = 0;
-  while (Atomics.load(ctl, 0) === seen) {
-    if (++n > spins) {
-      Atomics.wait(ctl, 0, seen);
-      n = 0;
+/** The worker's loop, given { module, memory, control, done, started, spins }. */
+const WORKER_LOOP = `
+function serve({ module, memory, control, done, started, spins }) {
+  const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
+  const ctl = new Int32Array(memory.buffer, control, 32);
+  Atomics.store(ctl, started, 1);
+  let seen = 0;
+  for (;;) {
+    let n = 0;
+    while (Atomics.load(ctl, 0) === seen) {
+      if (++n > spins) {
+        Atomics.wait(ctl, 0, seen);
+        n = 0;
+      }
+    }
+    seen = Atomics.load(ctl, 0);
+    try {
+      kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
+      kernels.gemmShared(
+        ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20], ctl[21],
+      );
+    } finally {
+      Atomics.store(ctl, done, seen);
+      Atomics.notify(ctl, done);
     }
   }
-  seen = Atomics.load(ctl, 0);
-  try {
-    kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
-    kernels.gemmShared(
-      ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20], ctl[21],
-    );
-  } finally {
-    Atomics.store(ctl, done, seen);
-    Atomics.notify(ctl, done);
-  }
 }
+`;
+
+/** Node's worker: the loop on the data it is started with. */
+const NODE_WORKER_SOURCE = `${WORKER_LOOP}
+const threads = 'node:worker_threads';
+serve(require(threads).workerData);
+`;
+
+/** A browser's worker: the loop on the first message it is sent. */
+const BROWSER_WORKER_SOURCE = `${WORKER_LOOP}
+self.onmessage = (event) => serve(event.data);
 `;
 
 interface NodeWorker {
@@ -67,11 +83,31 @@ function workerConstructor(): WorkerConstructor | null {
   return nodeModule<{ Worker: WorkerConstructor }>('node:worker_threads')?.Worker ?? null;
 }
 
-/** Whether a second thread can help: Node, with worker threads, on more than one core. */
-export function canUseSecondThread(): boolean {
-  if (typeof SharedArrayBuffer !== 'function' || workerConstructor() === null) return false;
+/**
+ * The browser's Worker where a nested worker can share memory with this thread and this thread
+ * may block on it: inside a Web Worker of a cross-origin isolated page. (A page's main thread may
+ * not block, so it keeps to one thread.)
+ */
+function browserWorker(): (new (url: string) => { postMessage(data: unknown): void }) | null {
+  const scope = globalThis as {
+    Worker?: new (url: string) => { postMessage(data: unknown): void };
+    crossOriginIsolated?: boolean;
+    importScripts?: unknown;
+  };
+  return typeof scope.Worker === 'function' && scope.crossOriginIsolated === true && typeof scope.importScripts === 'function' ? scope.Worker : null;
+}
+
+/** How many cores this machine has, as Node or the browser reports them. */
+function cores(): number {
   const os = nodeModule<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
-  return os !== null && (os.availableParallelism?.() ?? os.cpus().length) > 1;
+  if (os !== null) return os.availableParallelism?.() ?? os.cpus().length;
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+}
+
+/** Whether a second thread can help: Node's worker threads or a browser worker's, on more than one core. */
+export function canUseSecondThread(): boolean {
+  if (typeof SharedArrayBuffer !== 'function' || (workerConstructor() === null && browserWorker() === null)) return false;
+  return cores() > 1;
 }
 
 export class GemmWorker {
@@ -84,15 +120,27 @@ export class GemmWorker {
 
   /** Starts the worker, or returns null where threads are unavailable. */
   static start(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmWorker | null {
-    const Worker = workerConstructor();
-    if (Worker === null) return null;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module, memory, control: CONTROL, done: DONE, spins: WORKER_SPINS },
-    });
-    // An idle worker must not keep the process alive.
-    worker.unref();
+    const data = { module, memory, control: CONTROL, done: DONE, started: STARTED, spins: WORKER_SPINS };
+    const NodeWorker = workerConstructor();
+    if (NodeWorker !== null) {
+      const worker = new NodeWorker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
+      // An idle worker must not keep the process alive.
+      worker.unref();
+      return new GemmWorker(memory);
+    }
+    const BrowserWorker = browserWorker();
+    if (BrowserWorker === null) return null;
+    const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    new BrowserWorker(url).postMessage(data);
     return new GemmWorker(memory);
+  }
+
+  /**
+   * Whether the worker runs yet. A browser starts a worker only when the thread that made it
+   * returns to its event loop, so products wait for this rather than for the worker.
+   */
+  get ready(): boolean {
+    return Atomics.load(this.ctl, STARTED) === 1;
   }
 
   /**
