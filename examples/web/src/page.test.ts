@@ -225,4 +225,14 @@ if (!existsSync(CHROMIUM)) {
     expect(s.losses.length).toBeLessThan(125);
     console.log(`CNN training step in the page, median: ${median(s.stepMs).toFixed(1)} ms on ${s.trainingThreads} thread(s)`);
   }, 180_000);
+
+  test('fits a phone: nothing wider than a 390-pixel screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return { scroll: root.scrollWidth, client: root.clientWidth };
+    });
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await page.screenshot({ path: join(artifacts, 'page-phone.png'), fullPage: true });
+  });
 });
