@@ -8,6 +8,10 @@ export function maxPool2dForward(
   out: usize, indices: usize,
 ): void {
   const plane = height * width;
+  if (padH == 0 && padW == 0 && dilationH == 1 && dilationW == 1 && (outH - 1) * strideH + kernelH <= height && (outW - 1) * strideW + kernelW <= width) {
+    maxPoolInside(x, batch * channels, height, width, kernelH, kernelW, strideH, strideW, outH, outW, out, indices);
+    return;
+  }
   let o = 0;
   for (let p = 0; p < batch * channels; p++) {
     const base = x + (<usize>(p * plane) << 2);
@@ -35,6 +39,42 @@ export function maxPool2dForward(
         }
         store<f32>(out + (<usize>o << 2), best);
         store<f64>(indices + (<usize>o << 3), <f64>(at >= 0 ? at : first));
+      }
+    }
+  }
+}
+
+/**
+ * The common case, every window inside the input (no padding or dilation): no bounds to check,
+ * and the window's first element starts as the best, which is the general loop's result too (a
+ * window of -infinity keeps its first element; later ones replace it only if larger or NaN).
+ */
+@inline function maxPoolInside(
+  x: usize, planes: i32, height: i32, width: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32, outH: i32, outW: i32,
+  out: usize, indices: usize,
+): void {
+  const plane = height * width;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * plane) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const top = oh * strideH * width;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const corner = top + ow * strideW;
+        let at = corner;
+        let best = load<f32>(base + (<usize>corner << 2));
+        for (let ki = 0; ki < kernelH; ki++) {
+          const row = corner + ki * width;
+          for (let kj = ki == 0 ? 1 : 0; kj < kernelW; kj++) {
+            const v = load<f32>(base + (<usize>(row + kj) << 2));
+            if (v > best || v != v) {
+              best = v;
+              at = row + kj;
+            }
+          }
+        }
+        store<f32>(out + (<usize>o << 2), best);
+        store<f64>(indices + (<usize>o << 3), <f64>at);
       }
     }
   }

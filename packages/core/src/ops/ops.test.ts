@@ -2,6 +2,7 @@ import { describeEachBackend, testOp, type GoldenCase } from '@wick/test-harness
 import golden from '../../golden/ops.json';
 import * as wick from '../index';
 import type { Tensor } from '../tensor/tensor';
+import { assertClose } from '../testing';
 
 type Kw = Record<string, unknown>;
 const num = (kw: Kw, k: string) => kw[k] as number;
@@ -60,5 +61,31 @@ describeEachBackend('core ops', () => {
   testOp('each op', {
     cases: golden.cases as (GoldenCase & { op: string })[],
     run: (inputs, c) => OPS[c.op](inputs, c.kw),
+  });
+});
+
+describeEachBackend('reductions over several dims, without moving the data', () => {
+  // The reference: the reduced dims permuted to the end and merged, then one reduction.
+  const merged = (x: Tensor, keep: number[], over: number[]) => x.permute([...keep, ...over]).reshape([...keep.map((d) => x.shape[d]), -1]);
+  const finite = wick.randn([4, 3, 5, 6], { generator: new wick.Generator(7) });
+  const special = finite.clone();
+  special.select(0, 1).select(0, 2).select(0, 3).fill_(NaN);
+  special.select(0, 2).select(0, 0).fill_(-Infinity);
+  const bits = (t: Tensor) => Array.from(t.dataSync(), (v) => (Number.isNaN(v) ? 'NaN' : v));
+
+  test.each([
+    [[0, 2, 3], [1]],
+    [[0, 2], [1, 3]],
+    [[1, 3], [0, 2]],
+    [[0, 1, 3], [2]],
+  ])('over %j: sums and means as the permuted reduction; max and min exactly, NaN and -infinity included', (over, keep) => {
+    const last = keep.length;
+    assertClose(finite.sum(over), merged(finite, keep, over).sum(last));
+    assertClose(finite.mean(over, true), merged(finite, keep, over).mean(last).reshape(finite.shape.map((s, d) => (over.includes(d) ? 1 : s))));
+    expect(bits(special.amax(over))).toEqual(bits(merged(special, keep, over).amax(last)));
+    expect(bits(special.amin(over))).toEqual(bits(merged(special, keep, over).amin(last)));
+    const counts = finite.gt(0);
+    expect(bits(counts.sum(over))).toEqual(bits(merged(counts, keep, over).sum(last)));
+    expect(counts.sum(over).dtype).toBe('int64');
   });
 });

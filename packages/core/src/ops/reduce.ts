@@ -3,7 +3,7 @@ import { checkOptions } from '../options';
 import { kernels, type ReduceOp } from '../backend';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
-import { isFloatingPoint, type DType } from '../dtype';
+import { isFloatingPoint, type DType, type Storage } from '../dtype';
 import { normalizeDim, normalizeDims, numelOf, formatShape } from '../shape';
 import { Tensor, defineMethods, type ValuesIndices } from '../tensor/tensor';
 import { around, checkInt64Range, empty, requireFloat } from './util';
@@ -36,24 +36,35 @@ function plan(op: string, x: Tensor, dim: DimArg, keepdim: boolean): Reduction {
 }
 
 /**
- * Runs a middle-axis reduction kernel over any set of dims: one dim directly, several by
- * first permuting them to the end.
+ * Runs the middle-axis reduction kernel over any set of dims without moving the data: each run
+ * of consecutive reduced dims is one axis (outer, size, inner) of the row-major data, reduced in
+ * its own pass, the last run first. Passes before the final one write float64, so sums keep the
+ * kernel's float64 accumulation and max/min stay exact. (A bias gradient's sum over N, H and W
+ * of an (N, C, H, W) gradient is two passes, not a permuted copy and one pass.)
  */
 function runReduce(op: ReduceOp, x: Tensor, r: Reduction, dtype: DType): Tensor {
   const out = empty(r.outShape, dtype);
   if (x.numel() === 0 && (op === 'max' || op === 'min')) {
     throw new Error(`${op}: cannot reduce an empty tensor of shape ${formatShape(x.shape)} without an identity`);
   }
-  if (r.dims.length === 1) {
-    const [outer, size, inner] = around(x.shape, r.dims[0]);
-    kernels().reduce(op, x.dataSync(), outer, size, inner, out.storage.data);
-    return checkInt64Range(op, out);
+  const runs: [number, number][] = [];
+  for (let d = x.ndim - 1; d >= 0; d--) {
+    if (!r.dims.includes(d)) continue;
+    const end = d;
+    while (d > 0 && r.dims.includes(d - 1)) d--;
+    runs.push([d, end]);
   }
-  const kept = x.shape.map((_, i) => i).filter((i) => !r.dims.includes(i));
-  const moved = x.permute([...kept, ...r.dims]);
-  const size = numelOf(r.dims.map((d) => x.shape[d]));
-  const outer = numelOf(kept.map((d) => x.shape[d]));
-  kernels().reduce(op, moved.dataSync(), outer, size, 1, out.storage.data);
+  const shape = [...x.shape];
+  let data: Storage = x.dataSync();
+  runs.forEach(([start, end], i) => {
+    const [outer, size, inner] = [numelOf(shape.slice(0, start)), numelOf(shape.slice(start, end + 1)), numelOf(shape.slice(end + 1))];
+    const target = i === runs.length - 1 ? out.storage.data : new Float64Array(outer * inner);
+    kernels().reduce(op, data, outer, size, inner, target);
+    shape.splice(start, end - start + 1, 1);
+    data = target;
+  });
+  // A zero-dim tensor: its one value, through the kernel (which also converts bool sums to int64).
+  if (runs.length === 0) kernels().reduce(op, data, 1, 1, 1, out.storage.data);
   return checkInt64Range(op, out);
 }
 

@@ -197,11 +197,18 @@ describe('the wasm window kernels', () => {
 });
 
 describe('the wasm max-pooling kernels', () => {
-  test('forward values, indices and backward give the plain kernels\' results, NaN and -infinity included', () => {
-    const g = { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 2, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 2, outH: 5, outW: 4 };
+  const windows = { padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+  test.each([
+    ['padded and dilated windows', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 2, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 2, outH: 5, outW: 4 }],
+    ['2x2 windows, stride 2 (every window inside)', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 2, kernelW: 2, ...windows, strideH: 2, strideW: 2, outH: 4, outW: 4 }],
+    ['3x3 overlapping windows, stride 1 (every window inside)', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 3, ...windows, strideH: 1, strideW: 1, outH: 7, outW: 6 }],
+  ])("%s: forward values, indices and backward give the plain kernels' results, NaN and -infinity included", (_name, g) => {
     const x = randn([2 * 3 * 9 * 8], { generator: new Generator(41) }).dataSync() as Float32Array;
     x.set([NaN, -Infinity, -Infinity, NaN], 10);
-    const n = 2 * 3 * 5 * 4;
+    // A window of -infinity only (rows 2 and 3, columns 0 and 1 of the second plane), and two NaNs in one.
+    for (const at of [72 + 16, 72 + 17, 72 + 24, 72 + 25]) x[at] = -Infinity;
+    x.set([NaN, 0, NaN], 144 + 40);
+    const n = 2 * 3 * g.outH * g.outW;
     const [v0, i0, v1, i1] = [new Float32Array(n), new Float64Array(n), new Float32Array(n).fill(7), new Float64Array(n).fill(7)];
     cpuKernels.maxPool2dForward(x, g, v0, i0);
     inWasm('maxPool2dForward', x, g, v1, i1);
