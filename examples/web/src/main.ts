@@ -85,22 +85,29 @@ function drawChart(svg: SVGSVGElement, series: { values: number[]; colour: strin
   state.chartUpdates++;
 }
 
-let chartQueued = false;
-function queueCharts(): void {
-  if (chartQueued) return;
-  chartQueued = true;
-  requestAnimationFrame(() => {
-    chartQueued = false;
-    drawChart(ui.lossChart, [{ values: state.losses, colour: '#2a6fdb' }], 0, Math.max(1e-6, ...state.losses), (v) => v.toFixed(2));
-    const accuracies = state.epochs.flatMap((e) => [e.trainAcc, e.testAcc]);
-    const floor = Math.min(0.9, Math.floor(10 * Math.min(1, ...accuracies)) / 10);
-    const percent = (v: number) => `${Math.round(100 * v)}%`;
-    drawChart(ui.accChart, [
-      { values: state.epochs.map((e) => e.trainAcc), colour: '#2a6fdb' },
-      { values: state.epochs.map((e) => e.testAcc), colour: '#d9480f' },
-    ], floor, 1, percent);
-  });
+/** fn, run at most once per animation frame however often it is asked for. */
+function oncePerFrame(fn: () => void): () => void {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      fn();
+    });
+  };
 }
+
+const queueCharts = oncePerFrame(() => {
+  drawChart(ui.lossChart, [{ values: state.losses, colour: '#2a6fdb' }], 0, Math.max(1e-6, ...state.losses), (v) => v.toFixed(2));
+  const accuracies = state.epochs.flatMap((e) => [e.trainAcc, e.testAcc]);
+  const floor = Math.min(0.9, Math.floor(10 * Math.min(1, ...accuracies)) / 10);
+  const percent = (v: number) => `${Math.round(100 * v)}%`;
+  drawChart(ui.accChart, [
+    { values: state.epochs.map((e) => e.trainAcc), colour: '#2a6fdb' },
+    { values: state.epochs.map((e) => e.testAcc), colour: '#d9480f' },
+  ], floor, 1, percent);
+});
 
 function showConfusion(confusion: number[][]): void {
   const head = `<tr><th></th>${confusion.map((_, j) => `<th scope="col">${j}</th>`).join('')}</tr>`;
@@ -188,16 +195,6 @@ function stroke(to: [number, number]): void {
   queueClassify();
 }
 
-let classifyQueued = false;
-function queueClassify(): void {
-  if (classifyQueued) return;
-  classifyQueued = true;
-  requestAnimationFrame(() => {
-    classifyQueued = false;
-    classifyPad();
-  });
-}
-
 /** The pad's ink as MNIST pixels, sent to the worker for a prediction. */
 function classifyPad(): void {
   if (!state.hasModel) return;
@@ -207,6 +204,8 @@ function classifyPad(): void {
   const pixels = toMnist(ink, ui.pad.width, ui.pad.height);
   if (pixels !== null) send({ kind: 'predict', id: 0, images: pixels }, [pixels.buffer]);
 }
+
+const queueClassify = oncePerFrame(classifyPad);
 
 function showProbabilities(probabilities: Float32Array): void {
   const values = Array.from(probabilities);
