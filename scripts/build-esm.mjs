@@ -6,7 +6,7 @@
 // Each entry is one file bundled by esbuild from the TypeScript sources, with a source map that
 // carries them; its types are the CommonJS build's, re-exported from a .d.mts beside it.
 import { writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -34,7 +34,7 @@ function external(file, target) {
 /** A .d.mts beside an ES module entry: its types are those of the CommonJS entry of the same name. */
 function typesBeside(mjs) {
   const dts = mjs.replace(/\.mjs$/, '.d.mts');
-  writeFileSync(dts, `export * from './${relative(dirname(mjs), mjs).replace(/\.mjs$/, '.js')}';\n`);
+  writeFileSync(dts, `export * from './${basename(mjs, '.mjs')}.js';\n`);
 }
 
 const outputs = [

@@ -1,7 +1,7 @@
 /**
  * Test support for the ONNX exporter (imported as '@wick/test-onnx'; its tests run in
- * ./onnxEnvironment.js): runs exported bytes in ONNX Runtime, and keeps every model a test exports so scripts/golden/onnx_checker.py can check the
- * very bytes the tests make with ONNX's own checker.
+ * ./onnxEnvironment.js): runs exported bytes in ONNX Runtime, and checks each model a test
+ * exports is the very bytes scripts/golden/onnx_checker.py passed through ONNX's own checker.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

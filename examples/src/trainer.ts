@@ -1,8 +1,8 @@
 import { getRngState, manualSeed, noGrad, setNumThreads, setRngState, useBackend, type Tensor } from '@wick/core';
 import { CrossEntropyLoss, LogSoftmax, NLLLoss, data, optim, type Module, type StateDict } from '@wick/nn';
 import type { TrainConfig } from './cli';
-import { toDataset, type ImageSet, type Splits } from './data';
-import { modelInputs } from './data/modelInputs';
+import type { Splits } from './data';
+import { modelDataset } from './data/modelInputs';
 import { MLP, Net } from './model';
 import { confusionMatrix } from './report/confusion';
 import type { EpochMetrics } from './report/curves';
@@ -71,15 +71,6 @@ function makeModel(config: TrainConfig, pixels: number): Classifier {
   return config.model === 'cnn' ? new Net() : new MLP(pixels, config.hidden, CLASSES);
 }
 
-/**
- * The images as the model takes them: the mlp, flat pixels in [0, 1]; the cnn, (N, 1, 28, 28)
- * images normalized as pytorch/examples normalizes them.
- */
-function datasetFor(config: TrainConfig, set: ImageSet): data.TensorDataset<[Tensor, Tensor]> {
-  const [images, labels] = toDataset(set).tensors;
-  return new data.TensorDataset(modelInputs(config.model, images), labels);
-}
-
 /** Accuracy and predictions of the model on a dataset, in eval mode without autograd. */
 function evaluate(model: Classifier, dataset: data.TensorDataset<[Tensor, Tensor]>, batchSize: number): { accuracy: number; predicted: Float64Array } {
   model.eval();
@@ -106,8 +97,8 @@ export function* training(config: TrainConfig, splits: Splits, hooks: TrainHooks
   manualSeed(config.seed);
   useBackend(config.backend);
   setNumThreads(config.threads);
-  const trainSet = datasetFor(config, splits.train);
-  const testSet = datasetFor(config, splits.test);
+  const trainSet = modelDataset(config.model, splits.train);
+  const testSet = modelDataset(config.model, splits.test);
   const loader = new data.DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true });
   // The cnn's columns of unfolded windows grow with the batch: evaluate it in smaller ones.
   const evalBatch = config.model === 'cnn' ? 100 : 1000;

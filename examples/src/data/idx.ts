@@ -2,6 +2,9 @@ import { formatShape } from '@wick/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import type { ImageSet } from './modelInputs';
+
+export type { ImageSet };
 
 /** An IDX array: the format of the MNIST files (magic 0x0000 | type | rank, big-endian sizes, data). */
 export interface IdxArray {
@@ -87,13 +90,6 @@ function findFile(dir: string, name: string): string {
 /** The digit classes the example trains on. */
 export const CLASSES = 10;
 
-export interface ImageSet {
-  /** Pixels scaled to [0, 1], n rows of height * width. */
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-  pixels: number;
-}
 
 /** Reads an images file and its labels file, checking they describe the same number of items. */
 export function readIdxPair(dir: string, prefix: 'train' | 't10k'): ImageSet {

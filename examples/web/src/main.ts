@@ -2,7 +2,8 @@
  * The page: settings, progress and charts of the training the worker runs, the drawing pad with
  * live predictions, model exchange, and the confusion matrix. All the math is in the worker.
  */
-import { decodeDigits, PIXELS, type DigitSet } from './digits';
+import { decodeDigits, PIXELS } from './digits';
+import type { ImageSet } from '../../src/data/modelInputs';
 import { toMnist } from './preprocess';
 import type { FromWorker, ToWorker, TrainSettings } from './protocol';
 
@@ -52,7 +53,7 @@ const state = {
   chartUpdates: 0,
   error: null as string | null,
 };
-let testSet: DigitSet | null = null;
+let testSet: ImageSet | null = null;
 let sampleIndex = 0;
 
 // ---- charts ---------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
 import { getBackend, getNumThreads, Generator, manualSeed, maxNumThreads, noGrad, ready, setNumThreads, tensor, type Tensor } from '@wick/core';
 import { CrossEntropyLoss, NLLLoss, data, deserialize, optim, serialize, type Module, type StateDict } from '@wick/nn';
 import { MLP, Net } from '../../src/model';
-import { modelInputs, type ModelKind } from '../../src/data/modelInputs';
-import { decodeDigits, PIXELS, type DigitSet } from './digits';
+import { modelDataset, modelInputs, type ModelKind } from '../../src/data/modelInputs';
+import { decodeDigits, PIXELS } from './digits';
+import type { ImageSet } from '../../src/data/modelInputs';
 import type { FromWorker, ToWorker, TrainSettings } from './protocol';
 
 interface Scope {
@@ -19,7 +20,7 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postM
 
 type Classifier = Module<[Tensor], Tensor>;
 
-let digits: { train: DigitSet; test: DigitSet } | null = null;
+let digits: { train: ImageSet; test: ImageSet } | null = null;
 let current: { kind: ModelKind; model: Classifier } | null = null;
 let paused = false;
 let stopRequested = false;
@@ -40,18 +41,13 @@ function makeModel(kind: ModelKind): Classifier {
   return kind === 'cnn' ? new Net() : new MLP(PIXELS, 128, 10);
 }
 
-function dataset(kind: ModelKind, set: DigitSet): data.TensorDataset<[Tensor, Tensor]> {
-  const images = tensor(set.images, { shape: [set.count, PIXELS] });
-  return new data.TensorDataset(modelInputs(kind, images), tensor(Float64Array.from(set.labels), { dtype: 'int64' }));
-}
-
 /** Accuracy and the confusion matrix (rows: true digit) of the model on a set. */
-function evaluate(kind: ModelKind, model: Classifier, set: DigitSet): { accuracy: number; confusion: number[][] } {
+function evaluate(kind: ModelKind, model: Classifier, set: ImageSet): { accuracy: number; confusion: number[][] } {
   model.eval();
   const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
   let correct = 0;
   noGrad(() => {
-    for (const [images, labels] of new data.DataLoader(dataset(kind, set), { batchSize: 500 })) {
+    for (const [images, labels] of new data.DataLoader(modelDataset(kind, set), { batchSize: 500 })) {
       const guess = model.forward(images).argmax(1).dataSync();
       const truth = labels.dataSync();
       guess.forEach((g, i) => {
@@ -77,7 +73,7 @@ async function train(settings: TrainSettings): Promise<void> {
   const optimizer = kind === 'cnn' ? new optim.Adadelta(model.parameters(), { lr }) : new optim.Adam(model.parameters(), { lr });
   const scheduler = kind === 'cnn' ? new optim.StepLR(optimizer, { stepSize: 1, gamma: 0.7 }) : null;
   const criterion = kind === 'cnn' ? new NLLLoss() : new CrossEntropyLoss();
-  const trainSet = dataset(kind, digits.train);
+  const trainSet = modelDataset(kind, digits.train);
   const loader = new data.DataLoader(trainSet, { batchSize, shuffle: true, generator: new Generator().manualSeed(seed) });
   const steps = Math.ceil(trainSet.length / batchSize);
   stopRequested = false;

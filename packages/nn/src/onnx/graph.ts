@@ -1,4 +1,4 @@
-import { formatShape, type DType, type Scalar, type Tensor } from '@wick/core';
+import type { DType, Scalar, Tensor } from '@wick/core';
 import { littleEndianBytes } from '../serialization/bytes';
 import { DataType, type AttributeValue, type DataTypeCode, type NodeMessage, type TensorMessage } from './proto';
 
@@ -33,7 +33,6 @@ export const attr = {
   ints: (value: readonly number[]): AttributeValue => ({ type: 'ints', value }),
   float: (value: number): AttributeValue => ({ type: 'float', value }),
   string: (value: string): AttributeValue => ({ type: 'string', value }),
-  tensor: (value: TensorMessage): AttributeValue => ({ type: 'tensor', value }),
 };
 
 /** Thrown for a call that has no ONNX form; the exporter adds where it was called. */
@@ -100,11 +99,6 @@ export class GraphBuilder {
     const c = this.constants.get(t);
     if (c === undefined) throw new Error('onnx: internal error: a tensor argument was neither a value nor a recorded constant');
     return this.constant(c.dtype, c.shape, c.data);
-  }
-
-  /** The value name of `t`, if it has one yet. */
-  nameOf(t: Tensor): string | undefined {
-    return this.names.get(t);
   }
 
   /** Renames a value everywhere it appears (a graph output takes the name the user gave it). */
@@ -197,9 +191,4 @@ export function normalizeDim(dim: number, rank: number): number {
   const d = dim < 0 ? dim + rank : dim;
   if (d < 0 || d >= Math.max(rank, 1)) throw new Unsupported(`dim ${dim} is out of range for a tensor of rank ${rank}`);
   return d;
-}
-
-/** The shape a value's ONNX form has for a message: its size, or '?' where it varies. */
-export function describeShape(shape: readonly number[], dynamic: readonly boolean[]): string {
-  return dynamic.some((d) => d) ? `[${shape.map((s, i) => (dynamic[i] ? '?' : String(s))).join(', ')}]` : formatShape(shape);
 }

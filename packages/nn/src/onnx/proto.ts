@@ -18,9 +18,7 @@ export type AttributeValue =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'int'; readonly value: number }
   | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'floats'; readonly value: readonly number[] }
-  | { readonly type: 'ints'; readonly value: readonly number[] }
-  | { readonly type: 'tensor'; readonly value: TensorMessage };
+  | { readonly type: 'ints'; readonly value: readonly number[] };
 
 /** TensorProto with its data as raw little-endian bytes. */
 export interface TensorMessage {
@@ -134,7 +132,7 @@ class Writer {
 }
 
 // AttributeProto.AttributeType codes.
-const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7 } as const;
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, ints: 7 } as const;
 
 function writeTensor(w: Writer, t: TensorMessage): void {
   for (const d of t.dims) w.int(1, d);
@@ -155,12 +153,6 @@ function writeAttribute(w: Writer, name: string, a: AttributeValue): void {
       break;
     case 'string':
       w.string(4, a.value);
-      break;
-    case 'tensor':
-      w.message(5, (m) => writeTensor(m, a.value));
-      break;
-    case 'floats':
-      for (const f of a.value) w.float(7, f);
       break;
     case 'ints':
       for (const i of a.value) w.int(8, i);

@@ -1,6 +1,6 @@
 import { formatShape, tensor, type DType, type Tensor } from '@wick/core';
 import type { StateDict } from '../module';
-import { ITEM_BYTES, littleEndianBytes } from './bytes';
+import { ITEM_BYTES, LITTLE_ENDIAN, writeLittleEndian } from './bytes';
 
 /**
  * The safetensors format: an 8-byte little-endian header length N, N bytes of JSON mapping each
@@ -17,9 +17,6 @@ interface ReadType {
   /** Set where the stored values are the tensor's own: on a little-endian host they are copied as bytes. */
   native?: true;
 }
-
-/** Whether this host stores numbers little-endian, as safetensors does (every host Node and browsers run on, in practice). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const READ_DTYPE: Record<string, ReadType> = {
   F32: { dtype: 'float32', bytes: 4, read: (v, at) => v.getFloat32(at, true), native: true },
@@ -77,9 +74,8 @@ export function serialize(tensors: StateDict, metadata?: Record<string, string>)
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
   for (const [, t] of entries) {
-    const bytes = littleEndianBytes(t.dtype, t.dataSync());
-    out.set(bytes, at);
-    at += bytes.length;
+    writeLittleEndian(out, at, t.dtype, t.dataSync());
+    at += t.numel() * ITEM_BYTES[t.dtype];
   }
   return out;
 }

@@ -5,32 +5,27 @@ import type { SymbolicTable } from './table';
 type Operand = Tensor | Scalar;
 
 /**
- * A binary op: both operands in the dtype Wick computes in (torch's result type; ONNX wants
- * both inputs of one type), then the node, then the result cast to the output's dtype (a
- * comparison gives bool whatever it compares).
+ * A binary op: both operands in the dtype it computes in (ONNX wants both inputs of one type),
+ * then the node, negated for `not`. Comparisons compute in torch's result type of the operands
+ * (and give bool), arithmetic in its output's dtype (true division of integers gives floats),
+ * logic in bool (nonzero is true, as torch's logical_and reads it).
  */
-function binary(opType: string, options: { not?: true; computeIn?: DType } = {}) {
+function binary(opType: string, computeIn: (c: OpCall) => DType, not = false) {
   return (g: GraphBuilder, c: OpCall): string[] => {
     const [a, b] = c.args as [Operand, Operand];
-    const dtype = options.computeIn ?? resultType(a, b);
+    const dtype = computeIn(c);
     const [y] = g.node(opType, [g.operand(a, dtype), g.operand(b, dtype)]);
-    return [options.not === true ? g.node('Not', [y])[0] : y];
+    return not ? g.node('Not', [y]) : [y];
   };
 }
 
-/** Arithmetic: computed in the output's dtype (true division of integers gives floats). */
-function arithmetic(opType: string) {
-  return (g: GraphBuilder, c: OpCall): string[] => binary(opType, { computeIn: c.outputs[0].dtype })(g, c);
-}
+const operandsType = (c: OpCall) => resultType(c.args[0] as Operand, c.args[1] as Operand);
+const outputType = (c: OpCall) => c.outputs[0].dtype;
+const boolType = (): DType => 'bool';
 
 /** A one-input op that maps to one ONNX op of the same meaning, with fixed attributes. */
 function unary(opType: string, attributes: (c: OpCall) => Record<string, ReturnType<typeof attr.int>> = () => ({})) {
   return (g: GraphBuilder, c: OpCall): string[] => g.node(opType, [g.input(c.args[0] as Tensor)], attributes(c));
-}
-
-/** Logic ops read bools: other dtypes are cast (nonzero is true), as torch's logical_and reads them. */
-function logical(opType: string) {
-  return (g: GraphBuilder, c: OpCall): string[] => binary(opType, { computeIn: 'bool' })(g, c);
 }
 
 /** Clip with either bound absent: ONNX's empty input name leaves it out. */
@@ -43,21 +38,21 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Elementwise arithmetic, comparisons, logic and activations. */
 export const elementwise: SymbolicTable = {
-  add: arithmetic('Add'),
-  sub: arithmetic('Sub'),
-  mul: arithmetic('Mul'),
-  div: arithmetic('Div'),
-  pow: arithmetic('Pow'),
-  maximum: arithmetic('Max'),
-  minimum: arithmetic('Min'),
-  eq: binary('Equal'),
-  ne: binary('Equal', { not: true }),
-  lt: binary('Less'),
-  le: binary('LessOrEqual'),
-  gt: binary('Greater'),
-  ge: binary('GreaterOrEqual'),
-  logicalAnd: logical('And'),
-  logicalOr: logical('Or'),
+  add: binary('Add', outputType),
+  sub: binary('Sub', outputType),
+  mul: binary('Mul', outputType),
+  div: binary('Div', outputType),
+  pow: binary('Pow', outputType),
+  maximum: binary('Max', outputType),
+  minimum: binary('Min', outputType),
+  eq: binary('Equal', operandsType),
+  ne: binary('Equal', operandsType, true),
+  lt: binary('Less', operandsType),
+  le: binary('LessOrEqual', operandsType),
+  gt: binary('Greater', operandsType),
+  ge: binary('GreaterOrEqual', operandsType),
+  logicalAnd: binary('And', boolType),
+  logicalOr: binary('Or', boolType),
   isnan: unary('IsNaN'),
   neg: unary('Neg'),
   exp: unary('Exp'),

@@ -72,7 +72,8 @@ export const layers: SymbolicTable = {
     const d = pair(dilation);
     let pads: number[];
     if (padding === 'same') {
-      // dilation (k - 1) zeros per dim, the odd one at the end, as torch pads.
+      // dilation (k - 1) zeros per dim, the odd one at the end, as torch pads (written out: ONNX
+      // Runtime refuses auto_pad SAME_UPPER with dilation).
       const total = kernel.map((k, i) => d[i] * (k - 1));
       const before = total.map((t) => Math.floor(t / 2));
       pads = [...before, ...total.map((t, i) => t - before[i])];
