@@ -7,7 +7,7 @@ export interface TrainSettings {
   lr: number;
   epochs: number;
   seed: number;
-  /** Threads for the GEMM: 'auto' gives the cnn two where there are two (the mlp's products are too small to gain). */
+  /** Threads for the GEMM: 'auto' takes as many as the page has (two where it is cross-origin isolated on two cores). */
   threads: 'auto' | 1 | 2;
 }
 

@@ -63,9 +63,8 @@ function evaluate(kind: ModelKind, model: Classifier, set: ImageSet): { accuracy
 async function train(settings: TrainSettings): Promise<void> {
   if (digits === null) throw new Error('the digits are not loaded yet');
   const { model: kind, batchSize, lr, epochs, seed, threads } = settings;
-  // Two threads where the page is cross-origin isolated (the GEMM's second thread is a nested
-  // worker); by default for the cnn only, whose products are large enough to gain from it.
-  setNumThreads(Math.min(maxNumThreads(), threads === 'auto' ? (kind === 'cnn' ? 2 : 1) : threads));
+  // Two threads where the page is cross-origin isolated: the GEMM's second thread is a nested worker.
+  setNumThreads(threads === 'auto' ? maxNumThreads() : Math.min(maxNumThreads(), threads));
   manualSeed(seed);
   const model = makeModel(kind);
   current = { kind, model };
