@@ -5,6 +5,7 @@
 // 8-column ones: a weight gradient's dy^T x) is read in place instead. The work splits by B's
 // column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
 // A bias row (addmm's), when given, is the accumulators' starting value: adding it costs nothing.
+import { claim } from './claim';
 
 /**
  * Packs panels [p0, p1) of `width` lines each (rows of A or columns of B; width 4 or 8) so that
@@ -136,24 +137,28 @@ export function gemmPanels(
   }
 }
 
-/**
- * Computes B's column panels in chunks claimed from a shared counter (an i32 at `counter`) until
- * none are left: threads running this side by side balance their load whatever their speeds.
- */
+/** Computes B's column panels in chunks claimed from the shared counter at `counter` (claim.ts) until none are left. */
 export function gemmShared(
   b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
   a: usize, aPanelStride: i32, aStep: i32, packedB: usize, counter: usize, chunk: i32, scratch: usize,
 ): void {
   const panels = (n + 7) >> 3;
-  for (;;) {
-    let p0: i32;
-    if (ASC_FEATURE_THREADS) p0 = atomic.add<i32>(counter, chunk);
-    else {
-      p0 = load<i32>(counter);
-      store<i32>(counter, p0 + chunk);
-    }
-    if (p0 >= panels) break;
+  for (let p0 = claim(counter, chunk); p0 < panels; p0 = claim(counter, chunk)) {
     gemmPanels(b, bRs, bCs, bias, c, m, k, n, a, aPanelStride, aStep, packedB, p0, min(p0 + chunk, panels), scratch);
   }
+}
+
+/**
+ * A second thread's share of a product: packs its own copy of A (aRows rows from aSource, with
+ * strides aRs and aCs, into `a`; nothing when aRows is 0, A read in place), then gemmShared.
+ */
+export function gemmHelper(
+  aSource: usize, aRows: i32, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32, bias: usize,
+  c: usize, m: i32, k: i32, n: i32,
+  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, counter: usize, chunk: i32, scratch: usize,
+): void {
+  packA(aSource, aRows, k, aRs, aCs, a);
+  gemmShared(b, bRs, bCs, bias, c, m, k, n, a, aPanelStride, aStep, packedB, counter, chunk, scratch);
 }

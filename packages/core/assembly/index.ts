@@ -9,3 +9,4 @@ export * from './reduce';
 export * from './softmax';
 export * from './windows';
 export * from './pool';
+export * from './conv';

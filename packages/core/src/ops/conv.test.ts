@@ -50,28 +50,30 @@ describeEachBackend('windowed ops', () => {
 });
 
 describeEachBackend('conv2d with one group, its own kernels', () => {
-  // The fused kernels against the composition they replace: unfold, then a product with the weights.
+  // The fused kernels against the composition they replace: unfold, then a product with the
+  // weights, then the bias added per channel (the first case with a bias, the second without).
   test.each([
-    [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }],
-    [[1, 2, 5, 5], [3, 2, 2, 2], {}],
-  ] as const)('equals unfold + matmul, outputs and gradients: input %j, weight %j', (xShape, wShape, options) => {
+    [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }, true],
+    [[1, 2, 5, 5], [3, 2, 2, 2], {}, false],
+  ] as const)('equals unfold + matmul + add, outputs and gradients: input %j, weight %j', (xShape, wShape, options, withBias) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const x = randn([...xShape], { dtype, requiresGrad: true });
       const w = randn([...wShape], { dtype, requiresGrad: true });
-      const fused = conv2d(x, w, null, options);
       const [o, , kh, kw] = wShape;
+      const b = withBias ? randn([o], { dtype, requiresGrad: true }) : null;
+      const fused = conv2d(x, w, b, options);
       const cols = unfold(x, [kh, kw], options);
-      const composed = w.reshape(o, -1).matmul(cols).reshape(fused.shape);
+      const product = w.reshape(o, -1).matmul(cols).reshape(fused.shape);
+      const composed = b === null ? product : product.add(b.reshape(1, o, 1, 1));
       const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-5 };
       testing.assertClose(fused, composed, tol);
       const g = randn([...fused.shape], { dtype });
       fused.backward(g);
-      const [gx, gw] = [x.grad as Tensor, w.grad as Tensor];
-      x.grad = null;
-      w.grad = null;
+      const leaves = b === null ? [x, w] : [x, w, b];
+      const grads = leaves.map((t) => t.grad as Tensor);
+      for (const t of leaves) t.grad = null;
       composed.backward(g);
-      testing.assertClose(gx, x.grad as unknown as Tensor, tol);
-      testing.assertClose(gw, w.grad as unknown as Tensor, tol);
+      leaves.forEach((t, i) => testing.assertClose(grads[i], t.grad as unknown as Tensor, tol));
     }
   });
 });

@@ -72,20 +72,21 @@ function samePadding(x: Tensor, kernel: [number, number], dilation: [number, num
 type ConvState = { geometry: WindowGeometry; outChannels: number };
 
 /**
- * A convolution with one group as one op with kernels of its own, which never hold the whole
- * batch's unfolded columns at once: equal to the composition unfold + matmul (conv.test.ts
- * checks them against each other), which groups > 1 take.
+ * A convolution with one group, its bias added per output channel, as one op with kernels of its
+ * own, which never hold the whole batch's unfolded columns at once: equal to the composition
+ * unfold + matmul + add (conv.test.ts checks them against each other), which groups > 1 take.
  */
 class Conv2dOneGroup extends Function {
-  static forward(ctx: Context<ConvState>, x: Tensor, weight: Tensor, geometry: WindowGeometry): Tensor {
+  static forward(ctx: Context<ConvState>, x: Tensor, weight: Tensor, bias: Tensor | null, geometry: WindowGeometry): Tensor {
     const outChannels = weight.shape[0];
     ctx.state = { geometry, outChannels };
     ctx.saveForBackward(x, weight);
     const out = empty([geometry.batch, outChannels, geometry.outH, geometry.outW], x.dtype);
-    kernels().conv2dForward(x.dataSync(), weight.dataSync(), geometry, outChannels, out.storage.data);
+    kernels().conv2dForward(x.dataSync(), weight.dataSync(), bias === null ? null : bias.dataSync(), geometry, outChannels, out.storage.data);
     return out;
   }
-  // d out = W d cols, so dW = sum_n gOut[n] cols[n]^T and dx = col2im(W^T gOut[n]).
+  // d out = W d cols + b, so dW = sum_n gOut[n] cols[n]^T, dx = col2im(W^T gOut[n]) and db =
+  // gOut summed over all but the channel dim.
   static backward(ctx: Context<ConvState>, g: Tensor) {
     const [x, weight] = ctx.savedTensors;
     const { geometry, outChannels } = ctx.state;
@@ -99,7 +100,8 @@ class Conv2dOneGroup extends Function {
       gw = empty(weight.shape, g.dtype);
       kernels().conv2dWeightGrad(x.dataSync(), g.dataSync(), geometry, outChannels, gw.storage.data);
     }
-    return [gx, gw, null];
+    const gb = ctx.needsInputGrad[2] ? g.sum([0, 2, 3]) : null;
+    return [gx, gw, gb, null];
   }
 }
 
@@ -133,13 +135,13 @@ export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Te
   const g = windowGeometry('conv2d', x.shape, [kh, kw], windows);
   const n = x.shape[0];
   let out: Tensor;
-  if (groups === 1 && x.dtype === weight.dtype) out = Conv2dOneGroup.apply(x, weight, g);
+  if (groups === 1 && x.dtype === weight.dtype && (bias === null || bias.dtype === x.dtype)) out = Conv2dOneGroup.apply(x, weight, bias, g);
   else {
     // (N, G, C/G * kh * kw, L) columns times (G, O/G, C/G * kh * kw) weights: (N, G, O/G, L).
     const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, g.outH * g.outW);
     out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, g.outH, g.outW);
+    if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   }
-  if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
   return unbatched ? out.squeeze(0) : out;
 });
 

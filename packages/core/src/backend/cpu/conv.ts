@@ -24,14 +24,21 @@ function like(s: Storage, n: number): Storage {
   return s instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
 
-/** out[n] (O, L) = W (O, K) @ im2col(x[n]) (K, L), for every image n of the (N, C, H, W) batch. */
-export function conv2dForward(x: Storage, weight: Storage, g: WindowGeometry, outChannels: number, out: Storage): void {
+/**
+ * out[n] (O, L) = W (O, K) @ im2col(x[n]) (K, L), plus bias[o] on row o when a bias is given, for
+ * every image n of the (N, C, H, W) batch.
+ */
+export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null, g: WindowGeometry, outChannels: number, out: Storage): void {
   const { k, l, image, output } = sizes(g, outChannels);
   const one = { ...g, batch: 1 };
   const cols = like(x, k * l);
   for (let n = 0; n < g.batch; n++) {
     im2col(x.subarray(n * image, (n + 1) * image), one, cols);
-    matmul(operand(weight, 0), operand(cols, 0), null, out.subarray(n * output, (n + 1) * output), [], outChannels, k, l);
+    const y = out.subarray(n * output, (n + 1) * output);
+    matmul(operand(weight, 0), operand(cols, 0), null, y, [], outChannels, k, l);
+    if (bias !== null) {
+      for (let o = 0; o < outChannels; o++) for (let j = o * l; j < (o + 1) * l; j++) y[j] += bias[o];
+    }
   }
 }
 

@@ -28,6 +28,7 @@ export type Span = readonly [data: Storage, from: number, count: number, directi
 export class Arena {
   private heap: Float32Array;
   private heap64: Float64Array;
+  private heapInts: Int32Array;
 
   constructor(
     readonly kernels: KernelExports,
@@ -35,6 +36,7 @@ export class Arena {
   ) {
     this.heap = new Float32Array(memory.buffer);
     this.heap64 = new Float64Array(memory.buffer);
+    this.heapInts = new Int32Array(memory.buffer);
   }
 
   /** Pointers to buffers of the given byte sizes (16-byte aligned), growing memory as needed. */
@@ -50,6 +52,7 @@ export class Arena {
     if (this.heap.buffer !== this.memory.buffer) {
       this.heap = new Float32Array(this.memory.buffer);
       this.heap64 = new Float64Array(this.memory.buffer);
+      this.heapInts = new Int32Array(this.memory.buffer);
     }
     return pointers;
   }
@@ -76,6 +79,11 @@ export class Arena {
   put(data: Storage, from: number, count: number, pointer: number): void {
     const view = this.view(data);
     view.set(data.subarray(from, from + count), pointer / view.BYTES_PER_ELEMENT);
+  }
+
+  /** Writes int32 values (a kernel's counters and parameter blocks) at pointer. */
+  putInts(values: readonly number[], pointer: number): void {
+    this.heapInts.set(values, pointer / 4);
   }
 
   /** Copies n values in and zeroes the buffer up to `size` values. */

@@ -3,23 +3,34 @@ import { forEachBatch } from '../batches';
 import type { FastKernels } from '../kernels';
 import type { MatrixOperand } from '../types';
 import { float32, type Arena } from './arena';
-import { GemmWorker, PANEL_COUNTER } from './threads';
+import type { KernelWorker, WorkerKernel } from './threads';
 
 /** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
-const THREAD_MIN_WORK = 1 << 20;
+export const THREAD_MIN_WORK = 1 << 20;
 /** Column panels (of 8) a thread claims at a time when two share a product. */
 export const CHUNK = 4;
 
 /** A shared-memory arena and the worker that shares each large GEMM in it. */
 export interface Threaded {
   arena: Arena;
-  worker: GemmWorker;
+  worker: KernelWorker;
 }
 
 /** Where a kernel built on the GEMM runs: the shared arena with its worker (two threads), or the private one alone. */
 export interface Placement {
   arena: Arena;
-  worker: GemmWorker | null;
+  worker: KernelWorker | null;
+}
+
+/**
+ * Runs kernel(...args, ...own) on this thread and, with a worker, kernel(...args, ...theirs) on it
+ * at the same time; the two claim the work from the int32 counter at `counter`, zeroed here.
+ */
+export function shareWork(p: Placement, kernel: WorkerKernel, counter: number, args: readonly number[], own: readonly number[], theirs: readonly number[]): void {
+  p.arena.putInts([0], counter);
+  p.worker?.begin(kernel, [...args, ...theirs]);
+  (p.arena.kernels[kernel] as (...values: number[]) => void)(...args, ...own);
+  p.worker?.finish();
 }
 
 /**
@@ -76,8 +87,8 @@ export class Gemm {
     const bInPlace = !b.transposed && n % 8 === 0;
     const packedASize = aInPlace ? 0 : Math.ceil(m / 4) * 4 * k * 4;
     // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
-    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr] = arena.layout([
-      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4,
+    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr, counter] = arena.layout([
+      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4, 4,
     ]);
     if (bias !== null) arena.putPadded(bias, n, panels * 8, biasPtr);
     const biasArg = bias === null ? 0 : biasPtr;
@@ -86,23 +97,13 @@ export class Gemm {
     // A's panel ip starts at ip * aPanelStride bytes into its panels and steps aStep per depth.
     const [aPanelStride, aStep] = aInPlace ? [16, m * 4] : [k * 16, 16];
     const bPacked = bInPlace ? 0 : packedB;
-    const kernels = arena.kernels;
     forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
       arena.put(b.data, bo, k * n, bPtr);
-      if (worker === null) {
-        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmPanels(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, 0, panels, scratch);
-      } else {
-        // The worker packs its own copy of A (nothing, with m = 0, when A is read in place).
-        worker.begin(
-          [aPtr, aInPlace ? 0 : m, k, aRs, aCs, packedA2],
-          [bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA2, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch2],
-        );
-        if (!aInPlace) kernels.packA(aPtr, m, k, aRs, aCs, packedA);
-        kernels.gemmShared(bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packedA, aPanelStride, aStep, bPacked, PANEL_COUNTER, CHUNK, scratch);
-        worker.finish();
-      }
+      // Each thread packs its own copy of A (nothing, with 0 rows, when A is read in place), then
+      // they share B's column panels.
+      const args = (packed: number, tile: number) => [aPtr, aInPlace ? 0 : m, aRs, aCs, bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packed, aPanelStride, aStep, bPacked, counter, worker === null ? panels : CHUNK, tile];
+      shareWork({ arena, worker }, 'gemmHelper', counter, [], args(packedA, scratch), worker === null ? [] : args(packedA2, scratch2));
       arena.take(cPtr, m * n, out, t * m * n);
     });
   }

@@ -1,7 +1,7 @@
 import { Arena } from './arena';
 import type { Threaded } from './gemm';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, type KernelExports } from './kernelsModule';
-import { GemmWorker } from './threads';
+import { KernelWorker } from './threads';
 
 function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -28,7 +28,7 @@ export function startThreads(): Threaded | null {
   if (!WebAssembly.validate(bytes)) return null;
   const module = new WebAssembly.Module(bytes);
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 16384, shared: true });
-  const worker = GemmWorker.start(module, memory);
+  const worker = KernelWorker.start(module, memory);
   return worker === null ? null : { arena: new Arena(instantiate(module, memory), memory), worker };
 }
 

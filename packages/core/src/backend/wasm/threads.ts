@@ -1,33 +1,34 @@
 /**
- * A second thread for the wasm GEMM: in Node a worker_threads worker, in a browser's Web Worker
+ * A second thread for the wasm kernels: in Node a worker_threads worker, in a browser's Web Worker
  * (on a cross-origin isolated page) a nested Web Worker. It instantiates the same kernels over the
- * same shared memory, and it and the calling thread claim B's column panels from a shared counter
- * until none are left. Handoff goes through a control block of Int32s in that memory: the worker
- * spins on it for a while before sleeping, since waking a sleeping thread costs more than a small
- * product.
+ * same shared memory and runs the kernel it is handed beside the calling thread; the two claim
+ * the work from a shared counter (assembly/claim.ts) until none is left. Handoff goes through a
+ * control block of Int32s in that memory: the worker spins on it for a while before sleeping,
+ * since waking a sleeping thread costs more than a small product.
  */
 
-/**
- * Byte offset of the control block: [sequence, the 6 arguments of packA, the 15 of gemmShared,
- * ..., done, ..., started, ..., panel counter]. The worker packs its own copy of A, so neither
- * thread waits for the other to start, and both claim B's panels from the counter, so neither
- * waits long at the end.
- */
-export const CONTROL = 65536 - 256;
-const DONE = 24;
-/** Set to 1 by the worker once it runs: until then the caller multiplies alone. */
-const STARTED = 26;
-/** Byte address of the shared panel counter gemmShared claims work from. */
-export const PANEL_COUNTER = CONTROL + 4 * 28;
+/** The kernels a worker runs: a GEMM's second share, and the convolution passes (assembly/conv.ts). */
+const WORKER_KERNELS = ['gemmHelper', 'convForwardShared', 'convInputGradShared', 'convWeightGradShared'] as const;
+/** The name of a kernel the worker can run. */
+export type WorkerKernel = (typeof WORKER_KERNELS)[number];
+
+/** Byte offset of the control block: [sequence, kernel, argument count, arguments..., done, started]. */
+const CONTROL = 65536 - 256;
+const ARGUMENTS = 3;
+const MAX_ARGUMENTS = 40;
+const DONE = ARGUMENTS + MAX_ARGUMENTS;
+/** Set to 1 by the worker once it runs: until then the caller works alone. */
+const STARTED = DONE + 1;
+const CONTROL_INTS = 64;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
 
-/** The worker's loop, given { module, memory, control, done, started, spins }. */
+/** The worker's loop, given { module, memory, control, done, started, spins, names }. */
 const WORKER_LOOP = `
-function serve({ module, memory, control, done, started, spins }) {
+function serve({ module, memory, control, done, started, spins, names }) {
   const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
-  const ctl = new Int32Array(memory.buffer, control, 32);
+  const ctl = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
   Atomics.store(ctl, started, 1);
   let seen = 0;
   for (;;) {
@@ -40,10 +41,7 @@ function serve({ module, memory, control, done, started, spins }) {
     }
     seen = Atomics.load(ctl, 0);
     try {
-      kernels.packA(ctl[1], ctl[2], ctl[3], ctl[4], ctl[5], ctl[6]);
-      kernels.gemmShared(
-        ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14], ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20], ctl[21],
-      );
+      kernels[names[ctl[1]]](...ctl.subarray(${ARGUMENTS}, ${ARGUMENTS} + ctl[2]));
     } finally {
       Atomics.store(ctl, done, seen);
       Atomics.notify(ctl, done);
@@ -110,29 +108,30 @@ export function canUseSecondThread(): boolean {
   return cores() > 1;
 }
 
-export class GemmWorker {
+/** The second thread, as the calling thread sees it: hand it a kernel, then wait for it. */
+export class KernelWorker {
   private readonly ctl: Int32Array;
   private sequence = 0;
 
   private constructor(memory: WebAssembly.Memory) {
-    this.ctl = new Int32Array(memory.buffer, CONTROL, 32);
+    this.ctl = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
   }
 
   /** Starts the worker, or returns null where threads are unavailable. */
-  static start(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmWorker | null {
-    const data = { module, memory, control: CONTROL, done: DONE, started: STARTED, spins: WORKER_SPINS };
+  static start(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelWorker | null {
+    const data = { module, memory, control: CONTROL, done: DONE, started: STARTED, spins: WORKER_SPINS, names: WORKER_KERNELS };
     const NodeWorker = workerConstructor();
     if (NodeWorker !== null) {
       const worker = new NodeWorker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
       // An idle worker must not keep the process alive.
       worker.unref();
-      return new GemmWorker(memory);
+      return new KernelWorker(memory);
     }
     const BrowserWorker = browserWorker();
     if (BrowserWorker === null) return null;
     const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
     new BrowserWorker(url).postMessage(data);
-    return new GemmWorker(memory);
+    return new KernelWorker(memory);
   }
 
   /**
@@ -143,14 +142,12 @@ export class GemmWorker {
     return Atomics.load(this.ctl, STARTED) === 1;
   }
 
-  /**
-   * Resets the panel counter and hands the worker packA(...packArgs) then
-   * gemmShared(...panelArgs); returns at once.
-   */
-  begin(packArgs: readonly number[], panelArgs: readonly number[]): void {
-    Atomics.store(this.ctl, (PANEL_COUNTER - CONTROL) / 4, 0);
-    const args = [...packArgs, ...panelArgs];
-    this.ctl.set(args, 1);
+  /** Hands the worker kernel(...args); returns at once. */
+  begin(kernel: WorkerKernel, args: readonly number[]): void {
+    if (args.length > MAX_ARGUMENTS) throw new Error(`wasm worker: ${kernel} takes ${args.length} arguments, at most ${MAX_ARGUMENTS} fit the control block`);
+    this.ctl[1] = WORKER_KERNELS.indexOf(kernel);
+    this.ctl[2] = args.length;
+    this.ctl.set(args, ARGUMENTS);
     Atomics.store(this.ctl, 0, ++this.sequence);
     Atomics.notify(this.ctl, 0, 1);
   }

@@ -369,31 +369,37 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     backend?.setThreads?.(1);
   });
 
-  // Columns of a partial last panel (l = 26 * 26, packed) and of whole panels (l = 24 * 24, in
-  // place), with padding and stride in the second.
+  // Columns of a partial last panel (l = 26 * 26) and of whole panels (l = 24 * 24), with padding
+  // and stride in the second; both large enough for the worker to share every pass (the weight
+  // gradient's 5 and 9 column panels split unevenly).
   test.each([
     [{ batch: 3, channels: 4, height: 28, width: 28, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 26, outW: 26 }, 16],
-    [{ batch: 2, channels: 5, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12],
-  ])('convolutions share each image\'s product with the worker, bit for bit as on one thread (%#)', (g, o) => {
+    [{ batch: 4, channels: 8, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12],
+  ])('convolutions split each pass with the worker, bit for bit as on one thread (%#)', (g, o) => {
     const backend = createWasmBackend();
     const gen = new Generator(7);
     const k = g.channels * g.kernelH * g.kernelW;
     const x = randn([g.batch * g.channels * g.height * g.width], { generator: gen }).dataSync();
     const weight = randn([o * k], { generator: gen }).dataSync();
     const gOut = randn([g.batch * o * g.outH * g.outW], { generator: gen }).dataSync();
+    const bias = randn([o], { generator: gen }).dataSync();
     const run = () => {
       const out = new Float32Array(gOut.length).fill(NaN);
       const gradWeight = new Float32Array(weight.length).fill(NaN);
       const gradInput = new Float32Array(x.length).fill(NaN);
-      fast(backend, 'conv2dForward', x, weight, g, o, out);
+      fast(backend, 'conv2dForward', x, weight, bias, g, o, out);
       fast(backend, 'conv2dWeightGrad', x, gOut, g, o, gradWeight);
       fast(backend, 'conv2dInputGrad', weight, gOut, g, o, gradInput);
       return [out, gradWeight, gradInput];
     };
     const one = run();
-    const plain = new Float32Array(gOut.length);
-    cpuKernels.conv2dForward(x, weight, g, o, plain);
-    for (let i = 0; i < plain.length; i++) expect(Math.abs(one[0][i] - plain[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(plain[i])));
+    const plain = [new Float32Array(gOut.length), new Float32Array(weight.length), new Float32Array(x.length)];
+    cpuKernels.conv2dForward(x, weight, bias, g, o, plain[0]);
+    cpuKernels.conv2dWeightGrad(x, gOut, g, o, plain[1]);
+    cpuKernels.conv2dInputGrad(weight, gOut, g, o, plain[2]);
+    plain.forEach((expected, pass) => {
+      for (let i = 0; i < expected.length; i++) expect(Math.abs(one[pass][i] - expected[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(expected[i])));
+    });
     backend?.setThreads?.(2);
     for (let repeat = 0; repeat < 2; repeat++) run().forEach((two, i) => expect(same(two, one[i])).toBe(true));
     backend?.setThreads?.(1);

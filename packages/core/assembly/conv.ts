@@ -1,0 +1,136 @@
+// Whole passes of a one-group 2-D convolution over float32, on the packed GEMM (gemm.ts), for
+// one thread or for two side by side: each thread claims work from a shared counter (claim.ts)
+// and unfolds what it claims into its own buffers, so the batch's columns never exist at once.
+// Every output element is computed by one thread, with the sums of the one-thread order, so two
+// threads give the same bits as one.
+//
+// The geometry is a block of i32 at `geometry`: channels, height, width, kernelH, kernelW, padH,
+// padW, strideH, strideW, dilationH, dilationW, outH, outW. Images are (batch, channels, height,
+// width); outputs and output gradients (batch, outChannels, outH * outW); one image's columns
+// (channels * kernelH * kernelW, outH * outW).
+import { claim } from './claim';
+import { gemmPanels, packA } from './gemm';
+import { foldImage, unfoldRows } from './imageWindows';
+
+@inline function field(geometry: usize, i: i32): i32 {
+  return load<i32>(geometry + (<usize>i << 2));
+}
+
+/** Depth of the product: channels * kernelH * kernelW. */
+@inline function depth(g: usize): i32 {
+  return field(g, 0) * field(g, 3) * field(g, 4);
+}
+
+/** Output positions per image: outH * outW. */
+@inline function positions(g: usize): i32 {
+  return field(g, 11) * field(g, 12);
+}
+
+/** Bytes of one input image. */
+@inline function imageBytes(g: usize): usize {
+  return <usize>(field(g, 0) * field(g, 1) * field(g, 2)) << 2;
+}
+
+/** Rows [r0, r1) of the columns of the image at `image`. */
+function unfold(g: usize, image: usize, r0: i32, r1: i32, cols: usize): void {
+  unfoldRows(image, field(g, 1), field(g, 2), field(g, 3), field(g, 4), field(g, 5), field(g, 6), field(g, 7), field(g, 8), field(g, 9), field(g, 10), field(g, 11), field(g, 12), r0, r1, cols);
+}
+
+/** Sets the image at `image` to the adjoint of unfolding it: the column entries summed into their pixels. */
+function fold(g: usize, cols: usize, image: usize): void {
+  memory.fill(image, 0, imageBytes(g));
+  foldImage(cols, field(g, 0), field(g, 1), field(g, 2), field(g, 3), field(g, 4), field(g, 5), field(g, 6), field(g, 7), field(g, 8), field(g, 9), field(g, 10), field(g, 11), field(g, 12), image);
+}
+
+/**
+ * out[n] (outChannels x L) = weights (packed 4-row panels, outChannels x K) times image n's
+ * columns (K x L), plus bias[o] on row o unless `bias` is 0, for the images claimed one at a time. The columns are always packed (into
+ * packedB): even where their panels could be read in place, a contiguous panel is faster to read.
+ */
+export function convForwardShared(
+  geometry: usize, x: usize, packedW: usize, bias: usize, outChannels: i32, out: usize, batch: i32, counter: usize,
+  cols: usize, packedB: usize, scratch: usize,
+): void {
+  const k = depth(geometry);
+  const l = positions(geometry);
+  const output = <usize>(outChannels * l) << 2;
+  for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
+    const y = out + <usize>n * output;
+    unfold(geometry, x + <usize>n * imageBytes(geometry), 0, k, cols);
+    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW, k * 16, 16, packedB, 0, (l + 7) >> 3, scratch);
+    if (bias != 0) addRowBias(y, bias, outChannels, l);
+  }
+}
+
+/** Adds bias[i] to every element of row i of the rows x width matrix at y (the sum a separate add would give). */
+function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = y + (<usize>(i * width) << 2);
+    const b = load<f32>(bias + (<usize>i << 2));
+    const bs = f32x4.splat(b);
+    let j = 0;
+    for (; j + 4 <= width; j += 4) v128.store(row + (<usize>j << 2), f32x4.add(v128.load(row + (<usize>j << 2)), bs));
+    for (; j < width; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + b);
+  }
+}
+
+/**
+ * dx[n] = fold(W^T (K x outChannels, packed 4-row panels) times gOut[n] (outChannels x L)), for
+ * the images claimed one at a time, gOut[n] packed into packedB as in convForwardShared.
+ */
+export function convInputGradShared(
+  geometry: usize, packedWt: usize, outChannels: i32, gOut: usize, dx: usize, batch: i32, counter: usize,
+  cols: usize, packedB: usize, scratch: usize,
+): void {
+  const k = depth(geometry);
+  const l = positions(geometry);
+  const output = <usize>(outChannels * l) << 2;
+  for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
+    gemmPanels(gOut + <usize>n * output, l, 1, 0, cols, k, outChannels, l, packedWt, outChannels * 16, 16, packedB, 0, (l + 7) >> 3, scratch);
+    fold(geometry, cols, dx + <usize>n * imageBytes(geometry));
+  }
+}
+
+/**
+ * acc (outChannels x K) = the sum over images, in order, of gOut[n] (outChannels x L) times image
+ * n's columns transposed (L x K), for acc's 8-column panels claimed `chunk` at a time: each claim
+ * unfolds only its rows of each image's columns. An image's product goes to `part` and is then
+ * added, so the sums are those of one product per image added in turn.
+ */
+export function convWeightGradShared(
+  geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, counter: usize, chunk: i32,
+  cols: usize, packedA: usize, packedB: usize, part: usize, scratch: usize,
+): void {
+  const k = depth(geometry);
+  const l = positions(geometry);
+  const panels = (k + 7) >> 3;
+  const output = <usize>(outChannels * l) << 2;
+  for (let p0 = claim(counter, chunk); p0 < panels; p0 = claim(counter, chunk)) {
+    const p1 = min(p0 + chunk, panels);
+    const r0 = p0 * 8;
+    const r1 = min(p1 * 8, k);
+    for (let n = 0; n < batch; n++) {
+      unfold(geometry, x + <usize>n * imageBytes(geometry), r0, r1, cols);
+      packA(gOut + <usize>n * output, outChannels, l, l, 1, packedA);
+      gemmPanels(cols, 1, l, 0, n == 0 ? acc : part, outChannels, l, k, packedA, l * 16, 16, packedB, p0, p1, scratch);
+      if (n > 0) addColumns(part, acc, outChannels, k, r0, r1);
+    }
+  }
+}
+
+/** acc[i][j] += part[i][j] for the rows i < rows and the columns j in [j0, j1) of two rows x width matrices. */
+function addColumns(part: usize, acc: usize, rows: i32, width: i32, j0: i32, j1: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const from = part + (<usize>(i * width) << 2);
+    const to = acc + (<usize>(i * width) << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const at = <usize>j << 2;
+      v128.store(to + at, f32x4.add(v128.load(to + at), v128.load(from + at)));
+    }
+    for (; j < j1; j++) {
+      const at = <usize>j << 2;
+      store<f32>(to + at, load<f32>(to + at) + load<f32>(from + at));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// One image's sliding windows (the rows of its im2col columns, and their adjoint), for windows.ts
+// (a batch at a time) and conv.ts (an image at a time). Not exported from the module: the loops
+// of the plain kernels (src/backend/cpu/windows.ts), the same entries and the same sums in the
+// same order, so every caller gives the same bits as they do. Row r of the columns is
+// (channel, ki, kj) = (r / (kh * kw), (r / kw) % kh, r % kw).
+
+/** The first output index whose input position o * stride + shift is >= 0, clamped to [0, out]. */
+@inline function firstInside(out: i32, stride: i32, shift: i32): i32 {
+  if (shift >= 0) return 0;
+  const first = (-shift + stride - 1) / stride;
+  return first < out ? first : out;
+}
+
+/** One past the last output index whose input position o * stride + shift is < size. */
+@inline function endInside(size: i32, out: i32, stride: i32, shift: i32, first: i32): i32 {
+  const room = size - shift;
+  let end = room <= 0 ? 0 : (room + stride - 1) / stride;
+  if (end > out) end = out;
+  return end < first ? first : end;
+}
+
+/**
+ * Rows [r0, r1) of the columns of the image at `image` (channels x height x width), each
+ * outH * outW floats, row r at cols + r * outH * outW floats; entries whose window covers the
+ * padding are zero.
+ */
+export function unfoldRows(
+  image: usize, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32,
+  r0: i32, r1: i32, cols: usize,
+): void {
+  const spatial = outH * outW;
+  for (let r = r0; r < r1; r++) {
+    const kj = r % kernelW;
+    const ki = (r / kernelW) % kernelH;
+    const c = r / (kernelW * kernelH);
+    const plane = image + (<usize>(c * height * width) << 2);
+    const base = cols + (<usize>(r * spatial) << 2);
+    const shiftH = ki * dilationH - padH;
+    const shiftW = kj * dilationW - padW;
+    const h0 = firstInside(outH, strideH, shiftH);
+    const h1 = endInside(height, outH, strideH, shiftH, h0);
+    const w0 = firstInside(outW, strideW, shiftW);
+    const w1 = endInside(width, outW, strideW, shiftW, w0);
+    memory.fill(base, 0, <usize>(h0 * outW) << 2);
+    memory.fill(base + (<usize>(h1 * outW) << 2), 0, <usize>((outH - h1) * outW) << 2);
+    for (let oh = h0; oh < h1; oh++) {
+      const row = base + (<usize>(oh * outW) << 2);
+      memory.fill(row, 0, <usize>w0 << 2);
+      memory.fill(row + (<usize>w1 << 2), 0, <usize>(outW - w1) << 2);
+      const src = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
+      if (strideW == 1) {
+        memory.copy(row + (<usize>w0 << 2), src + (<usize>w0 << 2), <usize>(w1 - w0) << 2);
+      } else {
+        for (let ow = w0; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(src + (<usize>(ow * strideW) << 2)));
+      }
+    }
+  }
+}
+
+/** The adjoint of unfoldRows over all rows: adds every column entry into the pixel it was read from. */
+export function foldImage(
+  cols: usize, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32, image: usize,
+): void {
+  const spatial = outH * outW;
+  const rows = channels * kernelH * kernelW;
+  for (let r = 0; r < rows; r++) {
+    const kj = r % kernelW;
+    const ki = (r / kernelW) % kernelH;
+    const c = r / (kernelW * kernelH);
+    const plane = image + (<usize>(c * height * width) << 2);
+    const base = cols + (<usize>(r * spatial) << 2);
+    const shiftH = ki * dilationH - padH;
+    const shiftW = kj * dilationW - padW;
+    const h0 = firstInside(outH, strideH, shiftH);
+    const h1 = endInside(height, outH, strideH, shiftH, h0);
+    const w0 = firstInside(outW, strideW, shiftW);
+    const w1 = endInside(width, outW, strideW, shiftW, w0);
+    for (let oh = h0; oh < h1; oh++) {
+      const row = base + (<usize>(oh * outW) << 2);
+      const dst = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
+      let ow = w0;
+      // With unit stride the pixels of a row are adjacent: four at a time (each its own sum).
+      if (strideW == 1) {
+        for (; ow + 4 <= w1; ow += 4) {
+          const at = dst + (<usize>ow << 2);
+          v128.store(at, f32x4.add(v128.load(at), v128.load(row + (<usize>ow << 2))));
+        }
+      }
+      for (; ow < w1; ow++) {
+        const at = dst + (<usize>(ow * strideW) << 2);
+        store<f32>(at, load<f32>(at) + load<f32>(row + (<usize>ow << 2)));
+      }
+    }
+  }
+}
