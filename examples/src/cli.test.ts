@@ -3,7 +3,7 @@ import { parseCli, UsageError } from './cli';
 describe('the training CLI', () => {
   test('defaults: 15 epochs, batch 64, adam at 1e-3, cross-entropy', () => {
     expect(parseCli([])).toEqual({
-      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', gamma: 1, overwrite: false, seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 1, backend: 'wasm',
+      model: 'mlp', epochs: 15, batchSize: 64, lr: 1e-3, optimizer: 'adam', gamma: 1, overwrite: false, seed: 0, dataDir: undefined, outDir: undefined, loss: 'cross-entropy', hidden: 128, threads: 'auto', backend: 'wasm',
     });
   });
 
@@ -11,6 +11,8 @@ describe('the training CLI', () => {
     const c = parseCli(['--epochs', '3', '--batch-size', '32', '--optimizer', 'sgd', '--loss', 'nll', '--out', 'x', '--seed', '5']);
     expect(c).toMatchObject({ epochs: 3, batchSize: 32, optimizer: 'sgd', lr: 0.05, loss: 'nll', outDir: 'x', seed: 5 });
     expect(parseCli(['--help'])).toBeNull();
+    expect(parseCli(['--threads', '1'], 2)).toMatchObject({ threads: 1 });
+    expect(parseCli(['--threads', 'auto'], 2)).toMatchObject({ threads: 'auto' });
   });
 
   test.each([
@@ -20,7 +22,8 @@ describe('the training CLI', () => {
     [['--optimizer', 'rmsprop'], "--optimizer must be one of adam, adamw, sgd, adadelta, got 'rmsprop'"],
     [['--loss', 'mse'], "--loss must be one of cross-entropy, nll, got 'mse'"],
     [['--data', '/no/such/dir'], "--data must be a directory of IDX files, got '/no/such/dir'"],
-    [['--threads', '0'], "--threads must be a positive integer, got '0'"],
+    [['--threads', '0'], "--threads must be a positive integer or auto, got '0'"],
+    [['--threads', 'many'], "--threads must be a positive integer or auto, got 'many'"],
     [['--threads', '999'], '--threads must be at most'],
     [['--epochs', '-1'], "--epochs must be a positive integer, got '-1'"],
     [['--lr', '-0.5'], "--lr must be a positive number, got '-0.5'"],

@@ -22,7 +22,8 @@ export interface TrainConfig {
   overwrite: boolean;
   loss: LossName;
   hidden: number;
-  threads: number;
+  /** Threads for kernels (setNumThreads), or 'auto': Wick's default, the second thread only where it pays. */
+  threads: number | 'auto';
   backend: BackendChoice;
 }
 
@@ -52,7 +53,10 @@ Options:
   --loss NAME        mlp only: cross-entropy (CrossEntropyLoss on logits) or nll
                      (LogSoftmax + NLLLoss) (default cross-entropy)
   --hidden N         mlp only: hidden units (default 128)
-  --threads N        threads for large matrix products: 1, or 2 in Node (default 1)
+  --threads N        threads for kernels: 1, or 2 in Node on 2 cores, splitting every
+                     convolution and matrix product of 2^20 multiply-adds or more; or auto,
+                     Wick's default: 2 where they pay, for convolutions and products of
+                     2^24 or more (default auto)
   --backend NAME     wasm (WebAssembly SIMD) or cpu (plain TypeScript) (default wasm)
   --resume DIR       continue the run in DIR from its checkpoint.safetensors, with its options,
                      exactly as if it had not stopped (no other option is taken with it)
@@ -155,8 +159,9 @@ export function parseCli(argv: readonly string[], maxThreads = maxNumThreads()):
     if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${v.seed}'`);
   }
   if (v.out !== undefined && v.out.trim() === '') throw new UsageError("--out must name a directory, got ''");
-  const threads = positiveInteger('threads', v.threads, 1);
-  if (threads > maxThreads) throw new UsageError(`--threads must be at most ${maxThreads} here (this platform gives kernels ${maxThreads} thread${maxThreads > 1 ? 's' : ''}), got ${threads}`);
+  const threads = v.threads === undefined || v.threads === 'auto' ? 'auto' : Number(v.threads);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer or auto, got '${v.threads}'`);
+  if (threads !== 'auto' && threads > maxThreads) throw new UsageError(`--threads must be at most ${maxThreads} here (this platform gives kernels ${maxThreads} thread${maxThreads > 1 ? 's' : ''}), got ${threads}`);
   if (v.data !== undefined && !(existsSync(v.data) && statSync(v.data).isDirectory())) {
     throw new UsageError(`--data must be a directory of IDX files, got '${v.data}', which is not a directory`);
   }

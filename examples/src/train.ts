@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { zeros } from '@wick/core';
+import { getNumThreads, zeros } from '@wick/core';
 import { onnx, save, writeFileAtomic, type Module } from '@wick/nn';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { parseCli, USAGE, UsageError, type TrainConfig } from './cli';
@@ -29,6 +29,12 @@ function writeOnnx(model: Module, config: TrainConfig, pixels: number, path: str
   const example = zeros(config.model === 'cnn' ? [1, 1, 28, 28] : [1, pixels]);
   const dynamicAxes = { input: { 0: 'batch' }, output: { 0: 'batch' } };
   onnx.exportModel(model, [example], { file: path, inputNames: ['input'], outputNames: ['output'], dynamicAxes });
+}
+
+/** The run's threads as the log line gives them. */
+function threadsText(threads: TrainConfig['threads']): string {
+  if (threads === 'auto') return `threads auto: ${getNumThreads()} where they pay`;
+  return `${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 function defaultOutDir(): string {
@@ -73,7 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(
     `model: ${architecture(config, splits.train.pixels)}, ${config.optimizer} lr=${config.lr}${config.gamma === 1 ? '' : ` (x${config.gamma} per epoch)`}, ` +
       `batch ${config.batchSize}, ${config.epochs} epochs, loss ${config.model === 'cnn' ? 'nll' : config.loss}, seed ${config.seed}, ` +
-      `backend ${config.backend} (${config.threads} thread${config.threads > 1 ? 's' : ''})`,
+      `backend ${config.backend} (${threadsText(config.threads)})`,
   );
   if (resume !== undefined) console.log(`resuming at epoch ${resume.checkpoint.epoch}, after step ${resume.checkpoint.step}`);
 

@@ -96,7 +96,7 @@ function evaluate(model: Classifier, dataset: data.TensorDataset<[Tensor, Tensor
 export function* training(config: TrainConfig, splits: Splits, hooks: TrainHooks = {}, resume?: Checkpoint): Generator<Progress, TrainResult> {
   manualSeed(config.seed);
   useBackend(config.backend);
-  setNumThreads(config.threads);
+  if (config.threads !== 'auto') setNumThreads(config.threads);
   const trainSet = modelDataset(config.model, splits.train);
   const testSet = modelDataset(config.model, splits.test);
   const loader = new data.DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true });

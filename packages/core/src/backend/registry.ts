@@ -121,9 +121,12 @@ function threaded(): Backend[] {
 }
 
 /**
- * How many threads kernels may use, as torch.set_num_threads: the wasm GEMM splits large
- * products over 2 where Node's worker threads are available on 2 or more cores; elsewhere this
- * stays 1.
+ * How many threads kernels may use, as torch.set_num_threads. The wasm backend can use 2 where a
+ * worker thread can share its memory (Node's worker threads, or a cross-origin isolated page's
+ * Web Worker) on 2 or more cores, and does by default there, but only where measurement showed
+ * the second thread pays: convolution passes of 2^20 multiply-adds or more and matrix products of
+ * 2^24 or more. Once this is called, 2 splits every product or pass of 2^20 or more, and 1 keeps
+ * all work on the calling thread. Results are the same bits either way.
  */
 export function setNumThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: expected a positive integer, got ${threads}`);

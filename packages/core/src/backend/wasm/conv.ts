@@ -1,7 +1,7 @@
 import type { FastKernels } from '../kernels';
 import type { WindowGeometry } from '../types';
 import { float32 } from './arena';
-import { shareWork, THREAD_MIN_WORK, type Placement } from './gemm';
+import { shareWork, type Placement } from './gemm';
 
 // A one-group convolution inside wasm memory (assembly/conv.ts): each image's columns are
 // unfolded into a buffer of the thread that claimed the image and fed straight to the packed GEMM,
@@ -29,33 +29,31 @@ const packedASize = (m: number, k: number) => Math.ceil(m / 4) * 4 * k * 4;
 const packedBSize = (n: number, k: number) => Math.ceil(n / 8) * 8 * k * 4;
 
 /**
- * Lays out the shared buffers (`shared` byte sizes), a counter and the geometry block, then the
- * buffers each thread has of its own (`own` byte sizes, once per thread): the pointers, the
- * counter's, the geometry's, and each thread's. Two threads work only when the pass has at
- * least THREAD_MIN_WORK multiply-adds.
+ * Places a pass of `work` multiply-adds and lays out its shared buffers (`shared` byte sizes), a
+ * counter and the geometry block, then the buffers each thread has of its own (`own` byte sizes,
+ * once per thread): the placement, the pointers, the counter's, the geometry's, and each thread's.
  */
-function layOut(p: Placement, g: WindowGeometry, work: number, shared: readonly number[], own: readonly number[]) {
-  const placement = p.worker !== null && work >= THREAD_MIN_WORK ? p : { arena: p.arena, worker: null };
+function layOut(place: (work: number) => Placement, g: WindowGeometry, work: number, shared: readonly number[], own: readonly number[]) {
+  const placement = place(work);
   const threads = placement.worker === null ? 1 : 2;
-  const pointers = p.arena.layout([...shared, 4, GEOMETRY_BYTES, ...Array.from({ length: threads }, () => own).flat()]);
+  const pointers = placement.arena.layout([...shared, 4, GEOMETRY_BYTES, ...Array.from({ length: threads }, () => own).flat()]);
   const counter = pointers[shared.length];
   const geometry = pointers[shared.length + 1];
-  p.arena.putInts(geometryBlock(g), geometry);
+  placement.arena.putInts(geometryBlock(g), geometry);
   const buffers = (t: number) => pointers.slice(shared.length + 2 + t * own.length, shared.length + 2 + (t + 1) * own.length);
   return { placement, threads, pointers, counter, geometry, own: buffers(0), theirs: threads === 2 ? buffers(1) : [] };
 }
 
 /** The one-group convolution kernels over float32 (the plain ones are in cpu/conv.ts), placed by `place` (see Gemm.placement). */
-export function convKernels(place: () => Placement): FastKernels {
+export function convKernels(place: (work: number) => Placement): FastKernels {
   return {
     conv2dForward: {
       supports: (x, weight, bias, _g, _o, out) => float32(x, weight, bias, out),
       run(x, weight, bias, g, o, out) {
-        const p = place();
         const { k, l, image, output } = sizes(g, o);
-        const s = layOut(p, g, g.batch * o * k * l, [g.batch * image * 4, o * k * 4, o * 4, packedASize(o, k), g.batch * output * 4], [k * l * 4, packedBSize(l, k), 128]);
+        const s = layOut(place, g, g.batch * o * k * l, [g.batch * image * 4, o * k * 4, o * 4, packedASize(o, k), g.batch * output * 4], [k * l * 4, packedBSize(l, k), 128]);
         const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
-        const { arena } = p;
+        const { arena } = s.placement;
         arena.put(x, 0, g.batch * image, xPtr);
         arena.put(weight, 0, o * k, wPtr);
         if (bias !== null) arena.put(bias, 0, o, biasPtr);
@@ -68,12 +66,11 @@ export function convKernels(place: () => Placement): FastKernels {
     conv2dWeightGrad: {
       supports: (x, gOut, _g, _o, gradWeight) => float32(x, gOut, gradWeight),
       run(x, gOut, g, o, gradWeight) {
-        const p = place();
         const { k, l, image, output } = sizes(g, o);
         // gOut[n] (O, L) times the columns read transposed (L, K), which are always packed.
-        const s = layOut(p, g, g.batch * o * k * l, [g.batch * image * 4, g.batch * output * 4, o * k * 4], [k * l * 4, packedASize(o, l), packedBSize(k, l), o * k * 4, 128]);
+        const s = layOut(place, g, g.batch * o * k * l, [g.batch * image * 4, g.batch * output * 4, o * k * 4], [k * l * 4, packedASize(o, l), packedBSize(k, l), o * k * 4, 128]);
         const [xPtr, gPtr, acc] = s.pointers;
-        const { arena } = p;
+        const { arena } = s.placement;
         arena.put(x, 0, g.batch * image, xPtr);
         arena.put(gOut, 0, g.batch * output, gPtr);
         // Two threads take half the panels each: every claim repacks each image's gOut.
@@ -86,11 +83,10 @@ export function convKernels(place: () => Placement): FastKernels {
     conv2dInputGrad: {
       supports: (weight, gOut, _g, _o, gradInput) => float32(weight, gOut, gradInput),
       run(weight, gOut, g, o, gradInput) {
-        const p = place();
         const { k, l, image, output } = sizes(g, o);
-        const s = layOut(p, g, g.batch * o * k * l, [o * k * 4, g.batch * output * 4, packedASize(k, o), g.batch * image * 4], [k * l * 4, packedBSize(l, o), 128]);
+        const s = layOut(place, g, g.batch * o * k * l, [o * k * 4, g.batch * output * 4, packedASize(k, o), g.batch * image * 4], [k * l * 4, packedBSize(l, o), 128]);
         const [wPtr, gPtr, packedWt, dx] = s.pointers;
-        const { arena } = p;
+        const { arena } = s.placement;
         arena.put(weight, 0, o * k, wPtr);
         arena.put(gOut, 0, g.batch * output, gPtr);
         // W^T (K, O): the weights (O, K) read transposed.

@@ -5,8 +5,14 @@ import type { MatrixOperand } from '../types';
 import { float32, type Arena } from './arena';
 import type { KernelWorker, WorkerKernel } from './threads';
 
-/** Products smaller than this many multiply-adds stay on one thread: the handoff would cost more. */
+/** Work (multiply-adds) below which a product or convolution pass stays on one thread: the handoff would cost more. */
 export const THREAD_MIN_WORK = 1 << 20;
+/**
+ * Until setNumThreads is called, products are split only from this size: in pnpm train the MLP's
+ * products (6.4M multiply-adds) trained slower split, the worker spinning beside V8's background
+ * threads on two cores, while the CNN's convolution passes and 75M products gain (BENCHMARKS.md).
+ */
+const DEFAULT_PRODUCT_MIN_WORK = 1 << 24;
 /** Column panels (of 8) a thread claims at a time when two share a product. */
 export const CHUNK = 4;
 
@@ -39,27 +45,41 @@ export function shareWork(p: Placement, kernel: WorkerKernel, counter: number, a
  * one, whose copies are cheaper.
  */
 export class Gemm {
-  /** 1, or 2 to split large products with a worker thread. */
-  threads = 1;
+  /** 1, or 2 to split large work with a worker thread: 2 by default where a worker can run. */
+  threads: number;
+  /** Whether setNumThreads chose the threads; until then only large products are split (DEFAULT_PRODUCT_MIN_WORK). */
+  private chosen = false;
   private threaded: Threaded | null = null;
 
   constructor(
     private readonly local: Arena,
     private readonly startThreads: (() => Threaded | null) | null,
-  ) {}
+  ) {
+    this.threads = startThreads === null ? 1 : 2;
+  }
 
   /** Whether a second thread can be started here. */
   get canThread(): boolean {
     return this.startThreads !== null;
   }
 
+  /** Sets the threads, as setNumThreads: 1, or 2 where a worker can run. */
+  setThreads(threads: number): void {
+    this.threads = Math.min(threads, this.canThread ? 2 : 1);
+    this.chosen = true;
+  }
+
   /**
-   * The shared arena and worker when two threads are set (started on first use; the shared arena
-   * alone until the worker runs, which gives the same bits), else the private arena alone.
+   * Where `work` multiply-adds of a convolution pass or (with `product`) a matrix product run: the
+   * shared arena and worker when two threads are set and the work is large enough (started on
+   * first use; the shared arena alone until the worker runs, which gives the same bits), else the
+   * private arena alone, whose copies are cheaper.
    */
-  placement(): Placement {
-    if (this.threads > 1 && this.threaded === null && this.startThreads !== null) this.threaded = this.startThreads();
-    if (this.threads === 1 || this.threaded === null) return { arena: this.local, worker: null };
+  placement(work: number, product = false): Placement {
+    const minWork = product && !this.chosen ? DEFAULT_PRODUCT_MIN_WORK : THREAD_MIN_WORK;
+    if (this.threads === 1 || work < minWork || this.startThreads === null) return { arena: this.local, worker: null };
+    this.threaded ??= this.startThreads();
+    if (this.threaded === null) return { arena: this.local, worker: null };
     return this.threaded.worker.ready ? this.threaded : { arena: this.threaded.arena, worker: null };
   }
 
@@ -77,8 +97,8 @@ export class Gemm {
     a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
   ): void {
     const panels = Math.ceil(n / 8);
-    const placement = this.placement();
-    const split = placement.worker !== null && m * k * n >= THREAD_MIN_WORK && panels >= 4;
+    const placement = this.placement(m * k * n, true);
+    const split = placement.worker !== null && panels >= 4;
     const arena = split ? placement.arena : this.local;
     const worker = split ? placement.worker : null;
     // Operands whose panels are already depth-major are read in place (see assembly/gemm.ts):

@@ -26,12 +26,10 @@ function backendOver(arena: Arena): Backend {
       ...softmaxKernels(arena),
       ...optimKernels(arena),
       ...windowKernels(arena),
-      ...convKernels(() => gemm.placement()),
+      ...convKernels((work) => gemm.placement(work)),
       ...poolKernels(arena),
     },
-    setThreads(threads) {
-      gemm.threads = Math.min(threads, gemm.canThread ? 2 : 1);
-    },
+    setThreads: (threads) => gemm.setThreads(threads),
     getThreads: () => gemm.threads,
     maxThreads: () => (gemm.canThread ? 2 : 1),
   };

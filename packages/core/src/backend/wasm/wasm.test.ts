@@ -2,6 +2,8 @@ import {
   Generator, availableBackends, cpuKernels, createWasmBackend, getNumThreads, loadWasmBackend, maxNumThreads, randn, ready, setNumThreads,
   type Backend, type FastKernel, type KernelName, type Kernels, type MatrixOperand, type Strided,
 } from '../../index';
+import { Gemm } from './gemm';
+import { createArena, startThreads } from './load';
 
 const wasm = createWasmBackend();
 
@@ -349,6 +351,7 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
   ] as const)('split large products with a worker, bit for bit as on one thread: m=%i k=%i n=%i, A transposed %s, B transposed %s', (m, k, n, ta, tb) => {
     const backend = createWasmBackend();
     expect(backend?.maxThreads?.()).toBe(2);
+    backend?.setThreads?.(1);
     const g = new Generator(5);
     const a: MatrixOperand = { data: randn([m * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: ta };
     const b: MatrixOperand = { data: randn([n * k], { generator: g }).dataSync(), offset: 0, batchStrides: [], transposed: tb };
@@ -377,6 +380,7 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     [{ batch: 4, channels: 8, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12],
   ])('convolutions split each pass with the worker, bit for bit as on one thread (%#)', (g, o) => {
     const backend = createWasmBackend();
+    backend?.setThreads?.(1);
     const gen = new Generator(7);
     const k = g.channels * g.kernelH * g.kernelW;
     const x = randn([g.batch * g.channels * g.height * g.width], { generator: gen }).dataSync();
@@ -403,6 +407,21 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     backend?.setThreads?.(2);
     for (let repeat = 0; repeat < 2; repeat++) run().forEach((two, i) => expect(same(two, one[i])).toBe(true));
     backend?.setThreads?.(1);
+  });
+
+  test('by default two threads take convolution passes of 2^20 multiply-adds and products of 2^24; setNumThreads(2) splits products from 2^20, 1 none', () => {
+    const local = createArena();
+    if (local === null) throw new Error('no wasm arena');
+    const gemm = new Gemm(local, startThreads);
+    expect(gemm.threads).toBe(2);
+    // The threaded placement is the shared arena (with its worker once that runs).
+    const threaded = (work: number, product: boolean) => gemm.placement(work, product).arena !== local;
+    expect([threaded(2 ** 20 - 1, false), threaded(2 ** 20, false)]).toEqual([false, true]);
+    expect([threaded(784 * 128 * 64, true), threaded(2 ** 24 - 1, true), threaded(2 ** 24, true)]).toEqual([false, false, true]);
+    gemm.setThreads(2);
+    expect([threaded(2 ** 20 - 1, true), threaded(2 ** 20, true)]).toEqual([false, true]);
+    gemm.setThreads(1);
+    expect([threaded(2 ** 30, true), threaded(2 ** 30, false)]).toEqual([false, false]);
   });
 
   test('setNumThreads checks its argument and caps at what the platform has', () => {
