@@ -1,7 +1,8 @@
 /**
  * One training step of pytorch/examples' mnist CNN (batch 64, Adadelta, NLL, dropout on) in Wick
  * on the wasm backend (1 and 2 threads), TensorFlow.js on its cpu backend and, where
- * /usr/bin/python3 has torch, PyTorch (1 and 2 threads): interleaved rounds in one run, then the median ms/step and the ratio to PyTorch on
+ * /usr/bin/python3 has torch, PyTorch (1 and 2 threads): interleaved rounds in one run (TensorFlow.js
+ * timed once, left out with --without-tfjs), then the median ms/step and the ratio to PyTorch on
  * one thread and on as many. Also GF/s of the three convolution passes of the second layer.
  */
 import { availableBackends, conv2d, maxNumThreads, randn, setNumThreads, useBackend } from '@wick/core';
@@ -54,12 +55,15 @@ async function main(): Promise<void> {
     contenders[name] = { threads: t, sample: () => torch.medianMs(10) };
   }
   const ms = await interleaved(Object.fromEntries(Object.entries(contenders).map(([k, v]) => [k, v.sample])), ROUNDS);
+  const rows = Object.entries(contenders).map(([name, { threads }]) => ({ name, threads }));
   // TensorFlow.js' cpu backend takes minutes a step, so it is timed once, after one untimed step.
-  const tfjs = 'TensorFlow.js 4.22 (cpu, 1 step)';
-  const tfjsStep = await tfjsCnnStep();
-  tfjsStep.select();
-  ms[tfjs] = medianMs(tfjsStep.step, 1, 1);
-  const rows = [...Object.entries(contenders).map(([name, { threads }]) => ({ name, threads })), { name: tfjs, threads: 1 }];
+  if (!process.argv.includes('--without-tfjs')) {
+    const tfjs = 'TensorFlow.js 4.22 (cpu, 1 step)';
+    const tfjsStep = await tfjsCnnStep();
+    tfjsStep.select();
+    ms[tfjs] = medianMs(tfjsStep.step, 1, 1);
+    rows.push({ name: tfjs, threads: 1 });
+  }
   for (const torch of torches) torch.stop();
   console.log('\nTraining step, pytorch/examples mnist CNN, batch 64, Adadelta: median ms/step');
   console.log('system                              ms/step  x PyTorch 1 thread  x PyTorch same threads');
