@@ -57,7 +57,7 @@ export function convForwardShared(
   for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
     const y = out + <usize>n * output;
     unfold(geometry, x + <usize>n * imageBytes(geometry), 0, k, cols);
-    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW, k * 16, 16, packedB, 0, (l + 7) >> 3, scratch);
+    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW, packedB, 0, (l + 7) >> 3, scratch);
     if (bias != 0) addRowBias(y, bias, outChannels, l);
   }
 }
@@ -86,7 +86,7 @@ export function convInputGradShared(
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
   for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
-    gemmPanels(gOut + <usize>n * output, l, 1, 0, cols, k, outChannels, l, packedWt, outChannels * 16, 16, packedB, 0, (l + 7) >> 3, scratch);
+    gemmPanels(gOut + <usize>n * output, l, 1, 0, cols, k, outChannels, l, packedWt, packedB, 0, (l + 7) >> 3, scratch);
     fold(geometry, cols, dx + <usize>n * imageBytes(geometry));
   }
 }
@@ -112,7 +112,7 @@ export function convWeightGradShared(
     for (let n = 0; n < batch; n++) {
       unfold(geometry, x + <usize>n * imageBytes(geometry), r0, r1, cols);
       packA(gOut + <usize>n * output, outChannels, l, l, 1, packedA);
-      gemmPanels(cols, 1, l, 0, n == 0 ? acc : part, outChannels, l, k, packedA, l * 16, 16, packedB, p0, p1, scratch);
+      gemmPanels(cols, 1, l, 0, n == 0 ? acc : part, outChannels, l, k, packedA, packedB, p0, p1, scratch);
       if (n > 0) addColumns(part, acc, outChannels, k, r0, r1);
     }
   }

@@ -1,8 +1,8 @@
 // C (m x n, row-major) = A (m x k) B (k x n), elements read through strides.
 // Packs A into 4-row panels and B into 8-column panels (zero-padded), then runs a 4x8
-// micro-kernel with eight f32x4 accumulators over the whole depth. An operand whose panels are
-// already depth-major in memory (a transposed A of whole 4-row panels, a row-major B of whole
-// 8-column ones: a weight gradient's dy^T x) is read in place instead. The work splits by B's
+// micro-kernel with eight f32x4 accumulators over the whole depth. A row-major B of whole 8-column
+// panels (a weight gradient's dy^T x) is read in place instead; A is always packed, since reading
+// a transposed A in place, though possible, is slower than packing it. The work splits by B's
 // column panels: gemmPanels does panels [p0, p1), and gemmShared lets threads claim them.
 // A bias row (addmm's), when given, is the accumulators' starting value: adding it costs nothing.
 import { claim } from './claim';
@@ -70,15 +70,14 @@ export function packA(a: usize, m: i32, k: i32, rs: i32, cs: i32, dst: usize): v
 }
 
 /**
- * Computes C's column panels [p0, p1), packing those panels of B first unless packedB is 0 (B
- * row-major with whole panels, read in place). A's 4-row panel ip starts at a + ip * aPanelStride
- * and steps aStep bytes per step of depth: packed, or A itself when it allows. `bias` is 0, or
- * n floats added to every row of C, zero-padded to whole panels (a multiple of 8).
+ * Computes C's column panels [p0, p1) from A packed into 4-row panels at `a` (packA), packing
+ * those panels of B first unless packedB is 0 (B row-major with whole panels, read in place).
+ * `bias` is 0, or n floats added to every row of C, zero-padded to whole panels (a multiple of 8).
  */
 export function gemmPanels(
   b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
-  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, p0: i32, p1: i32, scratch: usize,
+  a: usize, packedB: usize, p0: i32, p1: i32, scratch: usize,
 ): void {
   // B's columns are its lines: column j starts at b + j*bCs and steps by bRs down the depth.
   if (packedB != 0) packPanels(b, n, k, bCs, bRs, 8, packedB, p0, p1);
@@ -89,7 +88,7 @@ export function gemmPanels(
   for (let jp = p0; jp < p1; jp++) {
     const bp = bPanels + <usize>(jp * bPanelStride);
     for (let ip = 0; ip < mp; ip++) {
-      let ap = a + <usize>(ip * aPanelStride);
+      let ap = a + <usize>(ip * k * 16);
       let bq = bp;
       const start0 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32));
       const start1 = bias == 0 ? f32x4.splat(0) : v128.load(bias + <usize>(jp * 32), 16);
@@ -108,7 +107,7 @@ export function gemmPanels(
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
         c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-        ap += aStep;
+        ap += 16;
         bq += bStep;
       }
       const i0 = ip * 4;
@@ -137,28 +136,20 @@ export function gemmPanels(
   }
 }
 
-/** Computes B's column panels in chunks claimed from the shared counter at `counter` (claim.ts) until none are left. */
+/**
+ * One thread's share of C = A B: packs its own copy of A (m x k, element (i, p) at
+ * aSource + (i * aRs + p * aCs) * 4) into `a`, then computes B's column panels in chunks claimed
+ * from the shared counter at `counter` (claim.ts) until none are left.
+ */
 export function gemmShared(
+  aSource: usize, aRs: i32, aCs: i32,
   b: usize, bRs: i32, bCs: i32, bias: usize,
   c: usize, m: i32, k: i32, n: i32,
-  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, counter: usize, chunk: i32, scratch: usize,
+  a: usize, packedB: usize, counter: usize, chunk: i32, scratch: usize,
 ): void {
+  packA(aSource, m, k, aRs, aCs, a);
   const panels = (n + 7) >> 3;
   for (let p0 = claim(counter, chunk); p0 < panels; p0 = claim(counter, chunk)) {
-    gemmPanels(b, bRs, bCs, bias, c, m, k, n, a, aPanelStride, aStep, packedB, p0, min(p0 + chunk, panels), scratch);
+    gemmPanels(b, bRs, bCs, bias, c, m, k, n, a, packedB, p0, min(p0 + chunk, panels), scratch);
   }
-}
-
-/**
- * A second thread's share of a product: packs its own copy of A (aRows rows from aSource, with
- * strides aRs and aCs, into `a`; nothing when aRows is 0, A read in place), then gemmShared.
- */
-export function gemmHelper(
-  aSource: usize, aRows: i32, aRs: i32, aCs: i32,
-  b: usize, bRs: i32, bCs: i32, bias: usize,
-  c: usize, m: i32, k: i32, n: i32,
-  a: usize, aPanelStride: i32, aStep: i32, packedB: usize, counter: usize, chunk: i32, scratch: usize,
-): void {
-  packA(aSource, aRows, k, aRs, aCs, a);
-  gemmShared(b, bRs, bCs, bias, c, m, k, n, a, aPanelStride, aStep, packedB, counter, chunk, scratch);
 }

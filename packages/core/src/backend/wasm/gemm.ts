@@ -101,11 +101,9 @@ export class Gemm {
     const split = placement.worker !== null && panels >= 4;
     const arena = split ? placement.arena : this.local;
     const worker = split ? placement.worker : null;
-    // Operands whose panels are already depth-major are read in place (see assembly/gemm.ts):
-    // a transposed A of whole 4-row panels, a row-major B of whole 8-column panels.
-    const aInPlace = a.transposed && m % 4 === 0;
+    // A row-major B of whole 8-column panels is read in place (see assembly/gemm.ts).
     const bInPlace = !b.transposed && n % 8 === 0;
-    const packedASize = aInPlace ? 0 : Math.ceil(m / 4) * 4 * k * 4;
+    const packedASize = Math.ceil(m / 4) * 4 * k * 4;
     // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
     const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr, counter] = arena.layout([
       m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4, 4,
@@ -114,16 +112,12 @@ export class Gemm {
     const biasArg = bias === null ? 0 : biasPtr;
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
-    // A's panel ip starts at ip * aPanelStride bytes into its panels and steps aStep per depth.
-    const [aPanelStride, aStep] = aInPlace ? [16, m * 4] : [k * 16, 16];
     const bPacked = bInPlace ? 0 : packedB;
     forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
       arena.put(b.data, bo, k * n, bPtr);
-      // Each thread packs its own copy of A (nothing, with 0 rows, when A is read in place), then
-      // they share B's column panels.
-      const args = (packed: number, tile: number) => [aPtr, aInPlace ? 0 : m, aRs, aCs, bPtr, bRs, bCs, biasArg, cPtr, m, k, n, aInPlace ? aPtr : packed, aPanelStride, aStep, bPacked, counter, worker === null ? panels : CHUNK, tile];
-      shareWork({ arena, worker }, 'gemmHelper', counter, [], args(packedA, scratch), worker === null ? [] : args(packedA2, scratch2));
+      const args = (packed: number, tile: number) => [aPtr, aRs, aCs, bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packed, bPacked, counter, worker === null ? panels : CHUNK, tile];
+      shareWork({ arena, worker }, 'gemmShared', counter, [], args(packedA, scratch), worker === null ? [] : args(packedA2, scratch2));
       arena.take(cPtr, m * n, out, t * m * n);
     });
   }

@@ -45,7 +45,7 @@ function arenaOf(exports: KernelExports): Arena {
 
 /**
  * The kernels compiled synchronously, as Node and current browsers allow for a module this size
- * (about 13 KB). Null where WebAssembly SIMD is missing, or where synchronous compilation is
+ * (about 19 KB). Null where WebAssembly SIMD is missing, or where synchronous compilation is
  * refused (Chrome before 114 refuses modules over 4 KB on the main thread): loadArena() compiles
  * asynchronously there.
  */

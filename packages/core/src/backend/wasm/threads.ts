@@ -8,7 +8,7 @@
  */
 
 /** The kernels a worker runs: a GEMM's second share, and the convolution passes (assembly/conv.ts). */
-const WORKER_KERNELS = ['gemmHelper', 'convForwardShared', 'convInputGradShared', 'convWeightGradShared'] as const;
+const WORKER_KERNELS = ['gemmShared', 'convForwardShared', 'convInputGradShared', 'convWeightGradShared'] as const;
 /** The name of a kernel the worker can run. */
 export type WorkerKernel = (typeof WORKER_KERNELS)[number];
 
