@@ -12,21 +12,23 @@ const WORKER_KERNELS = ['gemmShared', 'convForwardShared', 'convInputGradShared'
 /** The name of a kernel the worker can run. */
 export type WorkerKernel = (typeof WORKER_KERNELS)[number];
 
-/** Byte offset of the control block: [sequence, kernel, argument count, arguments..., done, started]. */
+/** Byte offset of the control block: [sequence, kernel, argument count, arguments..., done, started, failed]. */
 const CONTROL = 65536 - 256;
 const ARGUMENTS = 3;
 const MAX_ARGUMENTS = 40;
 const DONE = ARGUMENTS + MAX_ARGUMENTS;
 /** Set to 1 by the worker once it runs: until then the caller works alone. */
 const STARTED = DONE + 1;
+/** The sequence number of the last task whose kernel threw (a trap) in the worker. */
+const FAILED = STARTED + 1;
 const CONTROL_INTS = 64;
 const WORKER_SPINS = 2_000_000;
 const MAIN_SPINS = 1_000_000;
 const WORKER_TIMEOUT_MS = 30_000;
 
-/** The worker's loop, given { module, memory, control, done, started, spins, names }. */
+/** The worker's loop, given { module, memory, control, done, started, failed, spins, names }. */
 const WORKER_LOOP = `
-function serve({ module, memory, control, done, started, spins, names }) {
+function serve({ module, memory, control, done, started, failed, spins, names }) {
   const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
   Atomics.store(ctl, started, 1);
@@ -42,6 +44,8 @@ function serve({ module, memory, control, done, started, spins, names }) {
     seen = Atomics.load(ctl, 0);
     try {
       kernels[names[ctl[1]]](...ctl.subarray(${ARGUMENTS}, ${ARGUMENTS} + ctl[2]));
+    } catch {
+      Atomics.store(ctl, failed, seen);
     } finally {
       Atomics.store(ctl, done, seen);
       Atomics.notify(ctl, done);
@@ -112,6 +116,7 @@ export function canUseSecondThread(): boolean {
 export class KernelWorker {
   private readonly ctl: Int32Array;
   private sequence = 0;
+  private kernel: WorkerKernel | null = null;
 
   private constructor(memory: WebAssembly.Memory) {
     this.ctl = new Int32Array(memory.buffer, CONTROL, CONTROL_INTS);
@@ -119,7 +124,7 @@ export class KernelWorker {
 
   /** Starts the worker, or returns null where threads are unavailable. */
   static start(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelWorker | null {
-    const data = { module, memory, control: CONTROL, done: DONE, started: STARTED, spins: WORKER_SPINS, names: WORKER_KERNELS };
+    const data = { module, memory, control: CONTROL, done: DONE, started: STARTED, failed: FAILED, spins: WORKER_SPINS, names: WORKER_KERNELS };
     const NodeWorker = workerConstructor();
     if (NodeWorker !== null) {
       const worker = new NodeWorker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
@@ -145,6 +150,7 @@ export class KernelWorker {
   /** Hands the worker kernel(...args); returns at once. */
   begin(kernel: WorkerKernel, args: readonly number[]): void {
     if (args.length > MAX_ARGUMENTS) throw new Error(`wasm worker: ${kernel} takes ${args.length} arguments, at most ${MAX_ARGUMENTS} fit the control block`);
+    this.kernel = kernel;
     this.ctl[1] = WORKER_KERNELS.indexOf(kernel);
     this.ctl[2] = args.length;
     this.ctl.set(args, ARGUMENTS);
@@ -154,7 +160,8 @@ export class KernelWorker {
 
   /**
    * Waits until the worker has finished what begin() handed it: spinning, then sleeping. A worker
-   * that never answers (killed, out of memory) is an error, not a hang.
+   * that never answers (killed, out of memory) is an error, not a hang, and a kernel that failed
+   * in it an error, not a result with its share missing.
    */
   finish(): void {
     const started = Date.now();
@@ -162,9 +169,12 @@ export class KernelWorker {
       if (n > MAIN_SPINS) {
         Atomics.wait(this.ctl, DONE, Atomics.load(this.ctl, DONE), 10);
         if (Date.now() - started > WORKER_TIMEOUT_MS) {
-          throw new Error(`wasm GEMM: the worker thread did not finish within ${WORKER_TIMEOUT_MS / 1000} s; call setNumThreads(1) to work without it`);
+          throw new Error(`wasm worker thread: ${this.kernel} did not finish within ${WORKER_TIMEOUT_MS / 1000} s; call setNumThreads(1) to work without it`);
         }
       }
+    }
+    if (Atomics.load(this.ctl, FAILED) === this.sequence) {
+      throw new Error(`wasm worker thread: ${this.kernel} failed (the kernel trapped), so its result is incomplete; call setNumThreads(1) to work without it`);
     }
   }
 }

@@ -424,6 +424,16 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     expect([threaded(2 ** 30, true), threaded(2 ** 30, false)]).toEqual([false, false]);
   });
 
+  test('a kernel that traps in the worker is an error, not a result with its share missing', async () => {
+    const threaded = startThreads();
+    if (threaded === null) throw new Error('no worker thread');
+    while (!threaded.worker.ready) await new Promise((resolve) => setTimeout(resolve, 10));
+    // A 4x4x4 product whose every pointer lies far past the end of memory.
+    const far = 0x7fff0000;
+    threaded.worker.begin('gemmShared', [far, 4, 1, far, 4, 1, 0, far, 4, 4, 4, far, 0, far, 1, far]);
+    expect(() => threaded.worker.finish()).toThrow('wasm worker thread: gemmShared failed (the kernel trapped), so its result is incomplete; call setNumThreads(1) to work without it');
+  });
+
   test('setNumThreads checks its argument and caps at what the platform has', () => {
     expect(() => setNumThreads(0)).toThrow('setNumThreads: expected a positive integer, got 0');
     setNumThreads(8);
