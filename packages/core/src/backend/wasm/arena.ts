@@ -5,7 +5,8 @@ import type { KernelExports } from './kernelsModule';
 const HEAP_BASE = 65536;
 const PAGE = 65536;
 
-const align = (bytes: number) => (bytes + 15) & ~15;
+/** Bytes rounded up to a multiple of 16 (in floating point: sizes of 2 GiB or more overflow int32 bit operations). */
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Whether every array given is float32 (null, an absent operand, passes): what the wasm kernels take. */
 export function float32(...arrays: (Storage | null)[]): boolean {
@@ -47,7 +48,14 @@ export class Arena {
       at += align(size);
       return p;
     });
-    if (this.memory.buffer.byteLength < at) this.memory.grow(Math.ceil((at - this.memory.buffer.byteLength) / PAGE));
+    if (this.memory.buffer.byteLength < at) {
+      try {
+        this.memory.grow(Math.ceil((at - this.memory.buffer.byteLength) / PAGE));
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        throw new RangeError(`wasm backend: this op's buffers take ${at} bytes, more than its WebAssembly memory can grow to (${e.message})`, { cause: e });
+      }
+    }
     // Growing replaces the buffer (and detaches it, unless shared): refresh the views.
     if (this.heap.buffer !== this.memory.buffer) {
       this.heap = new Float32Array(this.memory.buffer);

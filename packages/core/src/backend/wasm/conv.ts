@@ -28,15 +28,17 @@ const packedASize = (m: number, k: number) => Math.ceil(m / 4) * 4 * k * 4;
 /** Bytes of B packed into 8-column panels (n columns, depth k). */
 const packedBSize = (n: number, k: number) => Math.ceil(n / 8) * 8 * k * 4;
 
+/** Places work and lays out buffers for that many threads: Gemm.place for a convolution pass. */
+export type PlaceWork = (work: number, sizes: (threads: number) => readonly number[]) => { placement: Placement; pointers: number[] };
+
 /**
  * Places a pass of `work` multiply-adds and lays out its shared buffers (`shared` byte sizes), a
  * counter and the geometry block, then the buffers each thread has of its own (`own` byte sizes,
  * once per thread): the placement, the pointers, the counter's, the geometry's, and each thread's.
  */
-function layOut(place: (work: number) => Placement, g: WindowGeometry, work: number, shared: readonly number[], own: readonly number[]) {
-  const placement = place(work);
+function layOut(place: PlaceWork, g: WindowGeometry, work: number, shared: readonly number[], own: readonly number[]) {
+  const { placement, pointers } = place(work, (threads) => [...shared, 4, GEOMETRY_BYTES, ...Array.from({ length: threads }, () => own).flat()]);
   const threads = placement.worker === null ? 1 : 2;
-  const pointers = placement.arena.layout([...shared, 4, GEOMETRY_BYTES, ...Array.from({ length: threads }, () => own).flat()]);
   const counter = pointers[shared.length];
   const geometry = pointers[shared.length + 1];
   placement.arena.putInts(geometryBlock(g), geometry);
@@ -44,8 +46,8 @@ function layOut(place: (work: number) => Placement, g: WindowGeometry, work: num
   return { placement, threads, pointers, counter, geometry, own: buffers(0), theirs: threads === 2 ? buffers(1) : [] };
 }
 
-/** The one-group convolution kernels over float32 (the plain ones are in cpu/conv.ts), placed by `place` (see Gemm.placement). */
-export function convKernels(place: (work: number) => Placement): FastKernels {
+/** The one-group convolution kernels over float32 (the plain ones are in cpu/conv.ts), placed by `place` (Gemm.place). */
+export function convKernels(place: PlaceWork): FastKernels {
   return {
     conv2dForward: {
       supports: (x, weight, bias, _g, _o, out) => float32(x, weight, bias, out),

@@ -49,7 +49,8 @@ export class Gemm {
   threads: number;
   /** Whether setNumThreads chose the threads; until then only large products are split (DEFAULT_PRODUCT_MIN_WORK). */
   private chosen = false;
-  private threaded: Threaded | null = null;
+  /** The shared arena and its worker: undefined until first needed, null where they cannot start. */
+  private threaded: Threaded | null | undefined = undefined;
 
   constructor(
     private readonly local: Arena,
@@ -70,17 +71,26 @@ export class Gemm {
   }
 
   /**
-   * Where `work` multiply-adds of a convolution pass or (with `product`) a matrix product run: the
-   * shared arena and worker when two threads are set and the work is large enough (started on
-   * first use; the shared arena alone until the worker runs, which gives the same bits), else the
-   * private arena alone, whose copies are cheaper.
+   * Places `work` multiply-adds of a convolution pass or (with `product`) a matrix product, and
+   * lays out the buffers of the byte sizes `sizes(threads)` gives for that many threads: in the
+   * shared arena with the worker when two threads are set, the work is large enough and the worker
+   * runs (it is started on first use), else in the private arena alone, whose copies are cheaper.
+   * The shared memory's maximum is fixed (1 GiB), so work whose buffers do not fit it runs in the
+   * private arena on one thread instead. Results are the same bits either way.
    */
-  placement(work: number, product = false): Placement {
+  place(work: number, product: boolean, sizes: (threads: number) => readonly number[]): { placement: Placement; pointers: number[] } {
     const minWork = product && !this.chosen ? DEFAULT_PRODUCT_MIN_WORK : THREAD_MIN_WORK;
-    if (this.threads === 1 || work < minWork || this.startThreads === null) return { arena: this.local, worker: null };
-    this.threaded ??= this.startThreads();
-    if (this.threaded === null) return { arena: this.local, worker: null };
-    return this.threaded.worker.ready ? this.threaded : { arena: this.threaded.arena, worker: null };
+    if (this.threads > 1 && work >= minWork && this.startThreads !== null) {
+      if (this.threaded === undefined) this.threaded = this.startThreads();
+      if (this.threaded?.worker.ready === true) {
+        try {
+          return { placement: this.threaded, pointers: this.threaded.arena.layout(sizes(2)) };
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
+      }
+    }
+    return { placement: { arena: this.local, worker: null }, pointers: this.local.layout(sizes(1)) };
   }
 
   /** The matmul kernel: float32 operands only. */
@@ -97,17 +107,16 @@ export class Gemm {
     a: MatrixOperand, b: MatrixOperand, bias: Storage | null, out: Storage, batchShape: readonly number[], m: number, k: number, n: number,
   ): void {
     const panels = Math.ceil(n / 8);
-    const placement = this.placement(m * k * n, true);
-    const split = placement.worker !== null && panels >= 4;
-    const arena = split ? placement.arena : this.local;
-    const worker = split ? placement.worker : null;
     // A row-major B of whole 8-column panels is read in place (see assembly/gemm.ts).
     const bInPlace = !b.transposed && n % 8 === 0;
     const packedASize = Math.ceil(m / 4) * 4 * k * 4;
-    // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch.
-    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr, counter] = arena.layout([
-      m * k * 4, k * n * 4, m * n * 4, packedASize, worker === null ? 0 : packedASize, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4, 4,
+    // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch; a
+    // product of fewer than 4 column panels stays on one thread.
+    const { placement, pointers } = this.place(panels >= 4 ? m * k * n : 0, true, (threads) => [
+      m * k * 4, k * n * 4, m * n * 4, packedASize, threads === 2 ? packedASize : 0, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4, 4,
     ]);
+    const { arena, worker } = placement;
+    const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr, counter] = pointers;
     if (bias !== null) arena.putPadded(bias, n, panels * 8, biasPtr);
     const biasArg = bias === null ? 0 : biasPtr;
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];

@@ -26,7 +26,7 @@ function backendOver(arena: Arena): Backend {
       ...softmaxKernels(arena),
       ...optimKernels(arena),
       ...windowKernels(arena),
-      ...convKernels((work) => gemm.placement(work)),
+      ...convKernels((work, sizes) => gemm.place(work, false, sizes)),
       ...poolKernels(arena),
     },
     setThreads: (threads) => gemm.setThreads(threads),

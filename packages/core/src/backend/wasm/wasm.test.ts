@@ -25,6 +25,12 @@ function inWasm<K extends KernelName>(name: K, ...args: Parameters<Kernels[K]>):
 }
 
 describe('the wasm GEMM', () => {
+  test('buffers beyond what WebAssembly memory can hold are a RangeError naming their bytes', () => {
+    const arena = createArena();
+    expect(() => arena?.layout([2 ** 33])).toThrow(RangeError);
+    expect(() => arena?.layout([2 ** 33])).toThrow(/^wasm backend: this op's buffers take 8590000128 bytes, more than its WebAssembly memory can grow to/);
+  });
+
   test('is available here (Node 20 has WebAssembly SIMD)', () => {
     expect(availableBackends()).toEqual(['cpu', 'wasm']);
     expect(wasm?.kernels.matmul).toBeDefined();
@@ -409,17 +415,20 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     backend?.setThreads?.(1);
   });
 
-  test('by default two threads take convolution passes of 2^20 multiply-adds and products of 2^24; setNumThreads(2) splits products from 2^20, 1 none', () => {
+  test('by default two threads take convolution passes of 2^20 multiply-adds and products of 2^24; setNumThreads(2) splits products from 2^20, 1 none', async () => {
     const local = createArena();
     if (local === null) throw new Error('no wasm arena');
     const gemm = new Gemm(local, startThreads);
     expect(gemm.threads).toBe(2);
-    // The threaded placement is the shared arena (with its worker once that runs).
-    const threaded = (work: number, product: boolean) => gemm.placement(work, product).arena !== local;
+    const threaded = (work: number, product: boolean) => gemm.place(work, product, () => [16]).placement.worker !== null;
+    // The worker starts on the first work it could take, and takes work once it runs.
+    while (!threaded(2 ** 20, false)) await new Promise((resolve) => setTimeout(resolve, 10));
     expect([threaded(2 ** 20 - 1, false), threaded(2 ** 20, false)]).toEqual([false, true]);
     expect([threaded(784 * 128 * 64, true), threaded(2 ** 24 - 1, true), threaded(2 ** 24, true)]).toEqual([false, false, true]);
     gemm.setThreads(2);
     expect([threaded(2 ** 20 - 1, true), threaded(2 ** 20, true)]).toEqual([false, true]);
+    // Buffers beyond the shared memory's maximum (1 GiB) go to the private arena, on one thread.
+    expect(gemm.place(2 ** 20, true, (threads) => [threads === 2 ? 2 ** 31 : 16]).placement.worker).toBeNull();
     gemm.setThreads(1);
     expect([threaded(2 ** 30, true), threaded(2 ** 30, false)]).toEqual([false, false]);
   });
