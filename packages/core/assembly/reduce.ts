@@ -27,3 +27,39 @@ export function sumMiddle(x: usize, outer: i32, size: i32, inner: i32, out: usiz
     }
   }
 }
+
+/**
+ * Sums of the rows of x viewed as (rows, size): a convolution's bias gradient's sum over each
+ * image's positions. Each row is accumulated in float64 in order, as the plain kernel does, so
+ * both give the same bits; four rows go side by side, one to a lane, so that their additions
+ * overlap instead of waiting on each other. `out` takes float32 sums, or float64 with `wide`.
+ */
+export function sumRows(x: usize, rows: i32, size: i32, out: usize, wide: i32): void {
+  const rowBytes = <usize>size << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const row = x + <usize>r * rowBytes;
+    let ab = f64x2.splat(0);
+    let cd = f64x2.splat(0);
+    for (let s = 0; s < size; s++) {
+      const at = row + (<usize>s << 2);
+      ab = f64x2.add(ab, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(at)), 1, <f64>load<f32>(at + rowBytes)));
+      cd = f64x2.add(cd, f64x2.replace_lane(f64x2.splat(<f64>load<f32>(at + 2 * rowBytes)), 1, <f64>load<f32>(at + 3 * rowBytes)));
+    }
+    storeSum(out, r, f64x2.extract_lane(ab, 0), wide);
+    storeSum(out, r + 1, f64x2.extract_lane(ab, 1), wide);
+    storeSum(out, r + 2, f64x2.extract_lane(cd, 0), wide);
+    storeSum(out, r + 3, f64x2.extract_lane(cd, 1), wide);
+  }
+  for (; r < rows; r++) {
+    const row = x + <usize>r * rowBytes;
+    let acc: f64 = 0;
+    for (let s = 0; s < size; s++) acc += <f64>load<f32>(row + (<usize>s << 2));
+    storeSum(out, r, acc, wide);
+  }
+}
+
+@inline function storeSum(out: usize, i: i32, sum: f64, wide: i32): void {
+  if (wide) store<f64>(out + (<usize>i << 3), sum);
+  else store<f32>(out + (<usize>i << 2), <f32>sum);
+}

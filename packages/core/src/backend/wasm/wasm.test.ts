@@ -139,6 +139,20 @@ describe('the wasm elementwise kernels', () => {
     expect(same(actual, expected)).toBe(true);
   });
 
+  test.each([
+    [4096, 576, 'float64'],
+    [7, 33, 'float32'],
+    [6, 5, 'float64'],
+  ] as const)('sums of the %i rows of %i give the plain kernel\'s bits, into %s (four rows at a time, each in order)', (rows, size, outType) => {
+    const x = randn([rows * size], { generator: new Generator(rows + size) }).dataSync() as Float32Array;
+    x[size] = 1e8; // the second row: a large first term, after which float32 accumulation would round differently
+    const make = () => (outType === 'float64' ? new Float64Array(rows) : new Float32Array(rows)).fill(7);
+    const [expected, actual] = [make(), make()];
+    cpuKernels.reduce('sum', x, rows, size, 1, expected);
+    inWasm('reduce', 'sum', x, rows, size, 1, actual);
+    expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+
   test('random operands give the same bits as the plain kernels (rounding of +, -, *, /)', () => {
     const gen = new Generator(3);
     const n = 1001;
