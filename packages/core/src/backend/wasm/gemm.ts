@@ -6,7 +6,7 @@ import { float32, type Arena } from './arena';
 import type { KernelWorker, WorkerKernel } from './threads';
 
 /** Work (multiply-adds) below which a product or convolution pass stays on one thread: the handoff would cost more. */
-export const THREAD_MIN_WORK = 1 << 20;
+const THREAD_MIN_WORK = 1 << 20;
 /**
  * Until setNumThreads is called, products are split only from this size: in pnpm train the MLP's
  * products (6.4M multiply-adds) trained slower split, the worker spinning beside V8's background
@@ -14,7 +14,7 @@ export const THREAD_MIN_WORK = 1 << 20;
  */
 const DEFAULT_PRODUCT_MIN_WORK = 1 << 24;
 /** Column panels (of 8) a thread claims at a time when two share a product. */
-export const CHUNK = 4;
+const CHUNK = 4;
 
 /** A shared-memory arena and the worker that shares each large GEMM in it. */
 export interface Threaded {
