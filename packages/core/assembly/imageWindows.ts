@@ -20,12 +20,13 @@
 }
 
 /**
- * Rows [r0, r1) of the columns of the image at `image` (channels x height x width), each
- * outH * outW floats, row r at cols + r * outH * outW floats; entries whose window covers the
- * padding are zero.
+ * Walks rows [r0, r1) of the columns of the image at `image` (channels x height x width), each
+ * outH * outW floats, row r at cols + r * outH * outW floats. Forward, it writes those rows
+ * (entries whose window covers the padding are zero); adjoint, it adds every entry of those rows
+ * into the pixel it was read from. One walk, so the two stay each other's adjoint.
  */
-export function unfoldRows(
-  image: usize, height: i32, width: i32, kernelH: i32, kernelW: i32,
+@inline function windowRows(
+  adjoint: bool, image: usize, height: i32, width: i32, kernelH: i32, kernelW: i32,
   padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32,
   r0: i32, r1: i32, cols: usize,
 ): void {
@@ -42,20 +43,53 @@ export function unfoldRows(
     const h1 = endInside(height, outH, strideH, shiftH, h0);
     const w0 = firstInside(outW, strideW, shiftW);
     const w1 = endInside(width, outW, strideW, shiftW, w0);
-    memory.fill(base, 0, <usize>(h0 * outW) << 2);
-    memory.fill(base + (<usize>(h1 * outW) << 2), 0, <usize>((outH - h1) * outW) << 2);
+    if (!adjoint) {
+      memory.fill(base, 0, <usize>(h0 * outW) << 2);
+      memory.fill(base + (<usize>(h1 * outW) << 2), 0, <usize>((outH - h1) * outW) << 2);
+    }
     for (let oh = h0; oh < h1; oh++) {
       const row = base + (<usize>(oh * outW) << 2);
-      memory.fill(row, 0, <usize>w0 << 2);
-      memory.fill(row + (<usize>w1 << 2), 0, <usize>(outW - w1) << 2);
-      const src = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
-      if (strideW == 1) {
-        memory.copy(row + (<usize>w0 << 2), src + (<usize>w0 << 2), <usize>(w1 - w0) << 2);
-      } else {
-        for (let ow = w0; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(src + (<usize>(ow * strideW) << 2)));
-      }
+      const pixels = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
+      if (adjoint) addRow(row, pixels, w0, w1, strideW);
+      else copyRow(row, pixels, w0, w1, strideW, outW);
     }
   }
+}
+
+/** Entries [w0, w1) of a column row from the pixels they read (step strideW); the rest of the row zero. */
+@inline function copyRow(row: usize, pixels: usize, w0: i32, w1: i32, strideW: i32, outW: i32): void {
+  memory.fill(row, 0, <usize>w0 << 2);
+  memory.fill(row + (<usize>w1 << 2), 0, <usize>(outW - w1) << 2);
+  if (strideW == 1) {
+    memory.copy(row + (<usize>w0 << 2), pixels + (<usize>w0 << 2), <usize>(w1 - w0) << 2);
+  } else {
+    for (let ow = w0; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(pixels + (<usize>(ow * strideW) << 2)));
+  }
+}
+
+/** Adds entries [w0, w1) of a column row into the pixels they were read from (step strideW). */
+@inline function addRow(row: usize, pixels: usize, w0: i32, w1: i32, strideW: i32): void {
+  let ow = w0;
+  // With unit stride the pixels are adjacent: four at a time (each its own sum).
+  if (strideW == 1) {
+    for (; ow + 4 <= w1; ow += 4) {
+      const at = pixels + (<usize>ow << 2);
+      v128.store(at, f32x4.add(v128.load(at), v128.load(row + (<usize>ow << 2))));
+    }
+  }
+  for (; ow < w1; ow++) {
+    const at = pixels + (<usize>(ow * strideW) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(row + (<usize>ow << 2)));
+  }
+}
+
+/** Rows [r0, r1) of the columns of the image at `image`; entries whose window covers the padding are zero. */
+export function unfoldRows(
+  image: usize, height: i32, width: i32, kernelH: i32, kernelW: i32,
+  padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32,
+  r0: i32, r1: i32, cols: usize,
+): void {
+  windowRows(false, image, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW, r0, r1, cols);
 }
 
 /** The adjoint of unfoldRows over all rows: adds every column entry into the pixel it was read from. */
@@ -63,35 +97,5 @@ export function foldImage(
   cols: usize, channels: i32, height: i32, width: i32, kernelH: i32, kernelW: i32,
   padH: i32, padW: i32, strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, outH: i32, outW: i32, image: usize,
 ): void {
-  const spatial = outH * outW;
-  const rows = channels * kernelH * kernelW;
-  for (let r = 0; r < rows; r++) {
-    const kj = r % kernelW;
-    const ki = (r / kernelW) % kernelH;
-    const c = r / (kernelW * kernelH);
-    const plane = image + (<usize>(c * height * width) << 2);
-    const base = cols + (<usize>(r * spatial) << 2);
-    const shiftH = ki * dilationH - padH;
-    const shiftW = kj * dilationW - padW;
-    const h0 = firstInside(outH, strideH, shiftH);
-    const h1 = endInside(height, outH, strideH, shiftH, h0);
-    const w0 = firstInside(outW, strideW, shiftW);
-    const w1 = endInside(width, outW, strideW, shiftW, w0);
-    for (let oh = h0; oh < h1; oh++) {
-      const row = base + (<usize>(oh * outW) << 2);
-      const dst = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
-      let ow = w0;
-      // With unit stride the pixels of a row are adjacent: four at a time (each its own sum).
-      if (strideW == 1) {
-        for (; ow + 4 <= w1; ow += 4) {
-          const at = dst + (<usize>ow << 2);
-          v128.store(at, f32x4.add(v128.load(at), v128.load(row + (<usize>ow << 2))));
-        }
-      }
-      for (; ow < w1; ow++) {
-        const at = dst + (<usize>(ow * strideW) << 2);
-        store<f32>(at, load<f32>(at) + load<f32>(row + (<usize>ow << 2)));
-      }
-    }
-  }
+  windowRows(true, image, height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW, 0, channels * kernelH * kernelW, cols);
 }
