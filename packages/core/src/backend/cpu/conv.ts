@@ -12,8 +12,8 @@ function operand(data: Storage, offset: number, transposed = false): MatrixOpera
   return { data, offset, batchStrides: [], transposed };
 }
 
-/** The sizes of one image's problem: K, L, an image's and an output's element counts. */
-function sizes(g: WindowGeometry, outChannels: number): { k: number; l: number; image: number; output: number } {
+/** The sizes of one image's problem: K, L, an image's and an output's element counts (the wasm kernels' too). */
+export function convSizes(g: WindowGeometry, outChannels: number): { k: number; l: number; image: number; output: number } {
   const k = g.channels * g.kernelH * g.kernelW;
   const l = g.outH * g.outW;
   return { k, l, image: g.channels * g.height * g.width, output: outChannels * l };
@@ -29,7 +29,7 @@ function like(s: Storage, n: number): Storage {
  * every image n of the (N, C, H, W) batch.
  */
 export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null, g: WindowGeometry, outChannels: number, out: Storage): void {
-  const { k, l, image, output } = sizes(g, outChannels);
+  const { k, l, image, output } = convSizes(g, outChannels);
   const one = { ...g, batch: 1 };
   const cols = like(x, k * l);
   for (let n = 0; n < g.batch; n++) {
@@ -44,7 +44,7 @@ export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null,
 
 /** gradWeight (O, K) = sum over n of gOut[n] (O, L) @ im2col(x[n])^T (L, K), the images summed in order. */
 export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, gradWeight: Storage): void {
-  const { k, l, image, output } = sizes(g, outChannels);
+  const { k, l, image, output } = convSizes(g, outChannels);
   const one = { ...g, batch: 1 };
   const cols = like(x, k * l);
   const part = like(x, outChannels * k);
@@ -58,7 +58,7 @@ export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, o
 
 /** gradInput[n] = col2im(W^T (K, O) @ gOut[n] (O, L)): each column entry's gradient added back into its pixel. */
 export function conv2dInputGrad(weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, gradInput: Storage): void {
-  const { k, l, image, output } = sizes(g, outChannels);
+  const { k, l, image, output } = convSizes(g, outChannels);
   const one = { ...g, batch: 1 };
   const cols = like(gOut, k * l);
   for (let n = 0; n < g.batch; n++) {

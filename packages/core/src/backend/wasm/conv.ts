@@ -1,7 +1,8 @@
 import type { FastKernels } from '../kernels';
 import type { WindowGeometry } from '../types';
 import { float32 } from './arena';
-import { shareWork, type Placement } from './gemm';
+import { convSizes } from '../cpu/conv';
+import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 
 // A one-group convolution inside wasm memory (assembly/conv.ts): each image's columns are
 // unfolded into a buffer of the thread that claimed the image and fed straight to the packed GEMM,
@@ -10,23 +11,11 @@ import { shareWork, type Placement } from './gemm';
 // or the weight gradient's column panels from a shared counter; an output element is computed
 // whole by one thread, so the result is the same bits as on one.
 
-/** Sizes of one image's problem. */
-function sizes(g: WindowGeometry, outChannels: number) {
-  const k = g.channels * g.kernelH * g.kernelW;
-  const l = g.outH * g.outW;
-  return { k, l, image: g.channels * g.height * g.width, output: outChannels * l };
-}
-
 /** The geometry block assembly/conv.ts reads. */
 const geometryBlock = (g: WindowGeometry) => [
   g.channels, g.height, g.width, g.kernelH, g.kernelW, g.padH, g.padW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.outH, g.outW,
 ];
 const GEOMETRY_BYTES = 13 * 4;
-
-/** Bytes of A packed into 4-row panels (m rows, depth k). */
-const packedASize = (m: number, k: number) => Math.ceil(m / 4) * 4 * k * 4;
-/** Bytes of B packed into 8-column panels (n columns, depth k). */
-const packedBSize = (n: number, k: number) => Math.ceil(n / 8) * 8 * k * 4;
 
 /** Places work and lays out buffers for that many threads: Gemm.place for a convolution pass. */
 export type PlaceWork = (work: number, sizes: (threads: number) => readonly number[]) => { placement: Placement; pointers: number[] };
@@ -52,7 +41,7 @@ export function convKernels(place: PlaceWork): FastKernels {
     conv2dForward: {
       supports: (x, weight, bias, _g, _o, out) => float32(x, weight, bias, out),
       run(x, weight, bias, g, o, out) {
-        const { k, l, image, output } = sizes(g, o);
+        const { k, l, image, output } = convSizes(g, o);
         const s = layOut(place, g, g.batch * o * k * l, [g.batch * image * 4, o * k * 4, o * 4, packedASize(o, k), g.batch * output * 4], [k * l * 4, packedBSize(l, k), 128]);
         const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
         const { arena } = s.placement;
@@ -68,7 +57,7 @@ export function convKernels(place: PlaceWork): FastKernels {
     conv2dWeightGrad: {
       supports: (x, gOut, _g, _o, gradWeight) => float32(x, gOut, gradWeight),
       run(x, gOut, g, o, gradWeight) {
-        const { k, l, image, output } = sizes(g, o);
+        const { k, l, image, output } = convSizes(g, o);
         // gOut[n] (O, L) times the columns read transposed (L, K), which are always packed.
         const s = layOut(place, g, g.batch * o * k * l, [g.batch * image * 4, g.batch * output * 4, o * k * 4], [k * l * 4, packedASize(o, l), packedBSize(k, l), o * k * 4, 128]);
         const [xPtr, gPtr, acc] = s.pointers;
@@ -85,7 +74,7 @@ export function convKernels(place: PlaceWork): FastKernels {
     conv2dInputGrad: {
       supports: (weight, gOut, _g, _o, gradInput) => float32(weight, gOut, gradInput),
       run(weight, gOut, g, o, gradInput) {
-        const { k, l, image, output } = sizes(g, o);
+        const { k, l, image, output } = convSizes(g, o);
         const s = layOut(place, g, g.batch * o * k * l, [o * k * 4, g.batch * output * 4, packedASize(k, o), g.batch * image * 4], [k * l * 4, packedBSize(l, o), 128]);
         const [wPtr, gPtr, packedWt, dx] = s.pointers;
         const { arena } = s.placement;

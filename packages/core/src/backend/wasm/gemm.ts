@@ -16,6 +16,11 @@ const DEFAULT_PRODUCT_MIN_WORK = 1 << 24;
 /** Column panels (of 8) a thread claims at a time when two share a product. */
 const CHUNK = 4;
 
+/** Bytes of A packed into 4-row panels (m rows, depth k). */
+export const packedASize = (m: number, k: number) => Math.ceil(m / 4) * 4 * k * 4;
+/** Bytes of B packed into 8-column panels (n columns, depth k). */
+export const packedBSize = (n: number, k: number) => Math.ceil(n / 8) * 8 * k * 4;
+
 /** A shared-memory arena and the worker that shares each large GEMM in it. */
 export interface Threaded {
   arena: Arena;
@@ -109,11 +114,11 @@ export class Gemm {
     const panels = Math.ceil(n / 8);
     // A row-major B of whole 8-column panels is read in place (see assembly/gemm.ts).
     const bInPlace = !b.transposed && n % 8 === 0;
-    const packedASize = Math.ceil(m / 4) * 4 * k * 4;
+    const aBytes = packedASize(m, k);
     // Each thread packs its own copy of A and spills edge tiles to its own 128-byte scratch; a
     // product of fewer than 4 column panels stays on one thread.
     const { placement, pointers } = this.place(panels >= 4 ? m * k * n : 0, true, (threads) => [
-      m * k * 4, k * n * 4, m * n * 4, packedASize, threads === 2 ? packedASize : 0, bInPlace ? 0 : panels * 8 * k * 4, 128, 128, panels * 8 * 4, 4,
+      m * k * 4, k * n * 4, m * n * 4, aBytes, threads === 2 ? aBytes : 0, bInPlace ? 0 : packedBSize(n, k), 128, 128, panels * 8 * 4, 4,
     ]);
     const { arena, worker } = placement;
     const [aPtr, bPtr, cPtr, packedA, packedA2, packedB, scratch, scratch2, biasPtr, counter] = pointers;
@@ -122,11 +127,13 @@ export class Gemm {
     const [aRs, aCs] = a.transposed ? [1, m] : [k, 1];
     const [bRs, bCs] = b.transposed ? [1, k] : [n, 1];
     const bPacked = bInPlace ? 0 : packedB;
+    // Each thread's arguments: all alike but for its packed A and scratch tile.
+    const args = (packed: number, tile: number) => [aPtr, aRs, aCs, bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packed, bPacked, counter, worker === null ? panels : CHUNK, tile];
+    const [own, theirs] = [args(packedA, scratch), worker === null ? [] : args(packedA2, scratch2)];
     forEachBatch(batchShape, a, b, (t, ao, bo) => {
       arena.put(a.data, ao, m * k, aPtr);
       arena.put(b.data, bo, k * n, bPtr);
-      const args = (packed: number, tile: number) => [aPtr, aRs, aCs, bPtr, bRs, bCs, biasArg, cPtr, m, k, n, packed, bPacked, counter, worker === null ? panels : CHUNK, tile];
-      shareWork({ arena, worker }, 'gemmShared', counter, [], args(packedA, scratch), worker === null ? [] : args(packedA2, scratch2));
+      shareWork(placement, 'gemmShared', counter, [], own, theirs);
       arena.take(cPtr, m * n, out, t * m * n);
     });
   }
