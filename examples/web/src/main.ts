@@ -288,6 +288,14 @@ function modelReady(): void {
   ui.sample.disabled = false;
 }
 
+/** A model trained or loaded: its held-out accuracy in the status line and its confusion matrix. */
+function showResult(lead: string, testAcc: number, confusion: number[][]): void {
+  state.testAcc = testAcc;
+  ui.status.textContent = `${lead}: ${(100 * testAcc).toFixed(2)}% of the held-out digits right.`;
+  showConfusion(confusion);
+  modelReady();
+}
+
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   switch (m.kind) {
@@ -314,23 +322,17 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       return;
     case 'done':
       state.training = false;
-      state.testAcc = m.testAcc;
       ui.train.disabled = false;
       ui.pause.disabled = true;
       ui.stop.disabled = true;
       ui.progress.value = m.stopped ? ui.progress.value : 1;
-      ui.status.textContent = `${m.stopped ? 'Stopped' : 'Done'}: ${(100 * m.testAcc).toFixed(2)}% of the held-out digits right.`;
-      showConfusion(m.confusion);
-      modelReady();
+      showResult(m.stopped ? 'Stopped' : 'Done', m.testAcc, m.confusion);
       return;
     case 'predicted':
       showProbabilities(m.probabilities);
       return;
     case 'loaded':
-      state.testAcc = m.testAcc;
-      modelReady();
-      showConfusion(m.confusion);
-      ui.status.textContent = `Loaded a ${m.model}: ${(100 * m.testAcc).toFixed(2)}% of the held-out digits right.`;
+      showResult(`Loaded a ${m.model}`, m.testAcc, m.confusion);
       return;
     case 'saved':
       saveBytes(m.bytes);
