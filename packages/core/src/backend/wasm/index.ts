@@ -2,7 +2,7 @@ import type { Backend } from '../registry';
 import type { Arena } from './arena';
 import { elementwiseKernels } from './elementwise';
 import { Gemm } from './gemm';
-import { createArena, loadArena, startThreads } from './load';
+import { createArena, loadArena, preferredBuild, startThreads, type KernelBuild } from './load';
 import { optimKernels } from './optim';
 import { reduceKernels } from './reduce';
 import { softmaxKernels } from './softmax';
@@ -15,8 +15,8 @@ import { poolKernels } from './pool';
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
  * the softmax family, optimizer updates, im2col/col2im, one-group convolutions and max pooling; every other call goes to the plain kernels.
  */
-function backendOver(arena: Arena): Backend {
-  const gemm = new Gemm(arena, canUseSecondThread() ? startThreads : null);
+function backendOver(arena: Arena, build: KernelBuild): Backend {
+  const gemm = new Gemm(arena, canUseSecondThread() ? () => startThreads(build) : null);
   return {
     name: 'wasm',
     kernels: {
@@ -36,16 +36,26 @@ function backendOver(arena: Arena): Backend {
 }
 
 /**
+ * The wasm backend on the given build of the kernels, compiled synchronously; null where
+ * synchronous compilation is refused.
+ */
+export function createWasmBackendOf(build: KernelBuild): Backend | null {
+  const arena = createArena(build);
+  return arena === null ? null : backendOver(arena, build);
+}
+
+/**
  * The wasm backend, compiled synchronously; null where WebAssembly SIMD is missing or synchronous
- * compilation is refused (use loadWasmBackend() there).
+ * compilation is refused (use loadWasmBackend() there). Its GEMM fuses multiply-adds where the
+ * platform has relaxed SIMD.
  */
 export function createWasmBackend(): Backend | null {
-  const arena = createArena();
-  return arena === null ? null : backendOver(arena);
+  const build = preferredBuild();
+  return build === null ? null : createWasmBackendOf(build);
 }
 
 /** The wasm backend, compiled asynchronously; null where WebAssembly SIMD is missing. */
 export async function loadWasmBackend(): Promise<Backend | null> {
-  const arena = await loadArena();
-  return arena === null ? null : backendOver(arena);
+  const build = preferredBuild();
+  return build === null ? null : backendOver(await loadArena(build), build);
 }

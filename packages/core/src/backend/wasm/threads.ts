@@ -75,7 +75,7 @@ type WorkerConstructor = new (source: string, options: { eval: true; workerData:
  * or import for bundlers to resolve, so browser bundles need no stub and Node bundles of either
  * module format keep their threads.
  */
-function nodeModule<T>(name: 'node:worker_threads' | 'node:os'): T | null {
+export function nodeModule<T>(name: 'node:worker_threads' | 'node:os' | 'node:v8'): T | null {
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
   return (process.getBuiltinModule(name) as T | undefined) ?? null;
 }

@@ -3,9 +3,11 @@ import {
   type Backend, type FastKernel, type KernelName, type Kernels, type MatrixOperand, type Strided,
 } from '../../index';
 import { Gemm } from './gemm';
-import { createArena, startThreads } from './load';
+import { createWasmBackendOf } from './index';
+import { createArena, preferredBuild, startThreads, type KernelBuild } from './load';
 
 const wasm = createWasmBackend();
+const build: KernelBuild = preferredBuild() ?? 'simd';
 
 /** Whether two float32 arrays hold the same bits. */
 function same(a: Float32Array, b: Float32Array): boolean {
@@ -26,19 +28,34 @@ function inWasm<K extends KernelName>(name: K, ...args: Parameters<Kernels[K]>):
 
 describe('the wasm GEMM', () => {
   test('buffers beyond what WebAssembly memory can hold are a RangeError naming their bytes', () => {
-    const arena = createArena();
+    const arena = createArena(build);
     expect(() => arena?.layout([2 ** 33])).toThrow(RangeError);
     expect(() => arena?.layout([2 ** 33])).toThrow(/^wasm backend: this op's buffers take 8590000128 bytes, more than its WebAssembly memory can grow to/);
   });
 
-  test('is available here (Node 20 has WebAssembly SIMD)', () => {
+  test('is available here (Node 20 has WebAssembly SIMD), in the build with fused multiply-adds (relaxed SIMD, behind a flag that loading turns on)', () => {
     expect(availableBackends()).toEqual(['cpu', 'wasm']);
     expect(wasm?.kernels.matmul).toBeDefined();
+    expect(build).toBe('fma');
+  });
+
+  // 1 * -(1 + 2^-11) + (1 + 2^-12)^2: the square is 1 + 2^-11 + 2^-24, which float32 rounds to
+  // 1 + 2^-11 (a tie, to even), so multiplying and then adding gives 0; fused, the sum is exact.
+  test.each([
+    ['fma', 2 ** -24],
+    ['simd', 0],
+  ] as const)('the %s build rounds the micro-kernel multiply-add as it should (fused once on this x86-64 with FMA)', (kernels, expected) => {
+    const a: MatrixOperand = { data: Float32Array.from([1, 1 + 2 ** -12]), offset: 0, batchStrides: [], transposed: false };
+    const b: MatrixOperand = { data: Float32Array.from([-(1 + 2 ** -11), 1 + 2 ** -12]), offset: 0, batchStrides: [], transposed: false };
+    const out = new Float32Array(1).fill(NaN);
+    fast(createWasmBackendOf(kernels), 'matmul', a, b, null, out, [], 1, 2, 1);
+    expect(out[0]).toBe(expected);
   });
 
   const g = new Generator(11);
   // Sizes off the 4x8 tile grid, every layout, a broadcast batch, a bias row (off the grid too),
-  // and the training step's shapes.
+  // and the training step's shapes, on both builds.
+  const builds = [createWasmBackendOf('fma'), createWasmBackendOf('simd')];
   test.each([
     [1, 1, 1, false, false, [], false],
     [5, 3, 7, false, false, [], true],
@@ -57,11 +74,13 @@ describe('the wasm GEMM', () => {
     const opA: MatrixOperand = { data: a, offset: 0, batchStrides: batch.length ? [m * k] : [], transposed: ta };
     const opB: MatrixOperand = { data: b, offset: 0, batchStrides: batch.map(() => 0), transposed: tb };
     const expected = new Float32Array(batches * m * n);
-    const actual = new Float32Array(batches * m * n).fill(NaN);
     cpuKernels.matmul(opA, opB, bias, expected, batch, m, k, n);
-    inWasm('matmul', opA, opB, bias, actual, batch, m, k, n);
-    for (let i = 0; i < expected.length; i++) {
-      expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * (1 + Math.abs(expected[i])));
+    for (const backend of builds) {
+      const actual = new Float32Array(batches * m * n).fill(NaN);
+      fast(backend, 'matmul', opA, opB, bias, actual, batch, m, k, n);
+      for (let i = 0; i < expected.length; i++) {
+        expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * (1 + Math.abs(expected[i])));
+      }
     }
   });
 
@@ -430,9 +449,9 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
   });
 
   test('by default two threads take convolution passes of 2^20 multiply-adds and products of 2^24; setNumThreads(2) splits products from 2^20, 1 none', async () => {
-    const local = createArena();
+    const local = createArena(build);
     if (local === null) throw new Error('no wasm arena');
-    const gemm = new Gemm(local, startThreads);
+    const gemm = new Gemm(local, () => startThreads(build));
     expect(gemm.threads).toBe(2);
     const threaded = (work: number, product: boolean) => gemm.place(work, product, () => [16]).placement.worker !== null;
     // The worker starts on the first work it could take, and takes work once it runs.
@@ -448,7 +467,7 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
   });
 
   test('a kernel that traps in the worker is an error, not a result with its share missing', async () => {
-    const threaded = startThreads();
+    const threaded = startThreads(build);
     if (threaded === null) throw new Error('no worker thread');
     while (!threaded.worker.ready) await new Promise((resolve) => setTimeout(resolve, 10));
     // A 4x4x4 product whose every pointer lies far past the end of memory.
