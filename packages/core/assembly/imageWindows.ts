@@ -44,8 +44,8 @@
     const w0 = firstInside(outW, strideW, shiftW);
     const w1 = endInside(width, outW, strideW, shiftW, w0);
     if (!adjoint) {
-      memory.fill(base, 0, <usize>(h0 * outW) << 2);
-      memory.fill(base + (<usize>(h1 * outW) << 2), 0, <usize>((outH - h1) * outW) << 2);
+      zeroFloats(base, h0 * outW);
+      zeroFloats(base + (<usize>(h1 * outW) << 2), (outH - h1) * outW);
     }
     for (let oh = h0; oh < h1; oh++) {
       const row = base + (<usize>(oh * outW) << 2);
@@ -56,15 +56,25 @@
   }
 }
 
+// Rows are short (an output row: tens of floats), so they are copied and zeroed by inline loops:
+// memory.copy and memory.fill are calls out of the module in V8, costlier than such a row.
+
+/** Sets `count` floats from `at` to zero. */
+@inline function zeroFloats(at: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(at + (<usize>i << 2), i32x4.splat(0));
+  for (; i < count; i++) store<f32>(at + (<usize>i << 2), 0);
+}
+
 /** Entries [w0, w1) of a column row from the pixels they read (step strideW); the rest of the row zero. */
 @inline function copyRow(row: usize, pixels: usize, w0: i32, w1: i32, strideW: i32, outW: i32): void {
-  memory.fill(row, 0, <usize>w0 << 2);
-  memory.fill(row + (<usize>w1 << 2), 0, <usize>(outW - w1) << 2);
+  zeroFloats(row, w0);
+  zeroFloats(row + (<usize>w1 << 2), outW - w1);
+  let ow = w0;
   if (strideW == 1) {
-    memory.copy(row + (<usize>w0 << 2), pixels + (<usize>w0 << 2), <usize>(w1 - w0) << 2);
-  } else {
-    for (let ow = w0; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(pixels + (<usize>(ow * strideW) << 2)));
+    for (; ow + 4 <= w1; ow += 4) v128.store(row + (<usize>ow << 2), v128.load(pixels + (<usize>ow << 2)));
   }
+  for (; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(pixels + (<usize>(ow * strideW) << 2)));
 }
 
 /** Adds entries [w0, w1) of a column row into the pixels they were read from (step strideW). */

@@ -48,18 +48,39 @@ export function maxPool2dForward(
  * The common case, every window inside the input (no padding or dilation): no bounds to check,
  * and the window's first element starts as the best, which is the general loop's result too (a
  * window of -infinity keeps its first element; later ones replace it only if larger or NaN).
+ * Four neighbouring windows of a row go together in vector lanes, where the winner is a lane
+ * select: which element wins is data, and a branch on it would be mispredicted often.
  */
 @inline function maxPoolInside(
   x: usize, planes: i32, height: i32, width: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32, outH: i32, outW: i32,
   out: usize, indices: usize,
 ): void {
   const plane = height * width;
+  const lanes = i32x4(0, strideW, 2 * strideW, 3 * strideW);
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = x + (<usize>(p * plane) << 2);
     for (let oh = 0; oh < outH; oh++) {
       const top = oh * strideH * width;
-      for (let ow = 0; ow < outW; ow++, o++) {
+      let ow = 0;
+      for (; ow + 4 <= outW; ow += 4, o += 4) {
+        const corner = top + ow * strideW;
+        let at = i32x4.add(i32x4.splat(corner), lanes);
+        let best = windowLanes(base, corner, strideW);
+        for (let ki = 0; ki < kernelH; ki++) {
+          const row = corner + ki * width;
+          for (let kj = ki == 0 ? 1 : 0; kj < kernelW; kj++) {
+            const v = windowLanes(base, row + kj, strideW);
+            const wins = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+            best = v128.bitselect(v, best, wins);
+            at = v128.bitselect(i32x4.add(i32x4.splat(row + kj), lanes), at, wins);
+          }
+        }
+        v128.store(out + (<usize>o << 2), best);
+        v128.store(indices + (<usize>o << 3), f64x2.convert_low_i32x4_s(at));
+        v128.store(indices + (<usize>o << 3), f64x2.convert_low_i32x4_s(i32x4.shuffle(at, at, 2, 3, 0, 1)), 16);
+      }
+      for (; ow < outW; ow++, o++) {
         const corner = top + ow * strideW;
         let at = corner;
         let best = load<f32>(base + (<usize>corner << 2));
@@ -78,6 +99,16 @@ export function maxPool2dForward(
       }
     }
   }
+}
+
+/** The elements at index, index + step, index + 2 step and index + 3 step of the plane at `base`. */
+@inline function windowLanes(base: usize, index: i32, step: i32): v128 {
+  const at = base + (<usize>index << 2);
+  if (step == 1) return v128.load(at);
+  // Elements 0-3 and 3-6: nothing read past the last lane's element.
+  if (step == 2) return v128.shuffle<f32>(v128.load(at), v128.load(at, 12), 0, 2, 5, 7);
+  const s = <usize>step << 2;
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(at)), 1, load<f32>(at + s)), 2, load<f32>(at + 2 * s)), 3, load<f32>(at + 3 * s));
 }
 
 export function maxPool2dBackward(gOut: usize, indices: usize, planes: i32, plane: i32, outputs: i32, gradInput: usize): void {

@@ -243,6 +243,7 @@ describe('the wasm max-pooling kernels', () => {
     ['padded and dilated windows', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 2, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 2, outH: 5, outW: 4 }],
     ['2x2 windows, stride 2 (every window inside)', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 2, kernelW: 2, ...windows, strideH: 2, strideW: 2, outH: 4, outW: 4 }],
     ['3x3 overlapping windows, stride 1 (every window inside)', { batch: 2, channels: 3, height: 9, width: 8, kernelH: 3, kernelW: 3, ...windows, strideH: 1, strideW: 1, outH: 7, outW: 6 }],
+    ['1x2 windows, stride 1x3 (every window inside, lanes gathered one by one)', { batch: 2, channels: 3, height: 4, width: 18, kernelH: 1, kernelW: 2, ...windows, strideH: 1, strideW: 3, outH: 4, outW: 6 }],
   ])("%s: forward values, indices and backward give the plain kernels' results, NaN and -infinity included", (_name, g) => {
     const x = randn([2 * 3 * 9 * 8], { generator: new Generator(41) }).dataSync() as Float32Array;
     x.set([NaN, -Infinity, -Infinity, NaN], 10);
