@@ -32,6 +32,16 @@ export interface LossLayout {
   readonly inner: number;
 }
 
+/** How a per-channel kernel sees its data: (outer, channels, inner), the channel dim in the middle. */
+export interface ChannelLayout {
+  /** The product of the dims before the channel dim (the batch size N). */
+  readonly outer: number;
+  /** The number of channels C. */
+  readonly channels: number;
+  /** The product of the dims after the channel dim (1 for (N, C) inputs). */
+  readonly inner: number;
+}
+
 /** Class-index targets (one per sample, row-major over (outer, inner)) with their options. */
 export interface ClassTargets {
   /** The class index of each sample (int64 values). */

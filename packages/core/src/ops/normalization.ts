@@ -1,13 +1,17 @@
 import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
+import { Context } from '../autograd/context';
+import { Function } from '../autograd/function';
 import { noGrad } from '../autograd/gradMode';
+import { kernels, type ChannelLayout } from '../backend';
 import { formatShape, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
-import { requireFloat } from './util';
+import { empty, requireFloat } from './util';
 
-// Normalizations composed from reductions and arithmetic: the gradients through the batch
-// statistics follow from the composition. Variances are biased (divided by n), as torch
-// normalizes; batch norm's running variance is the unbiased one, as torch keeps it.
+// Batch and layer norm are ops with kernels of their own (testing/reference.ts composes each from
+// reductions and arithmetic, the reference they are tested against); group norm is composed, its
+// gradient through the statistics following from the composition. Variances are biased (divided
+// by n), as torch normalizes; batch norm's running variance is the unbiased one, as torch keeps it.
 
 /** Options of batchNorm, as torch.nn.functional.batch_norm's. */
 export interface BatchNormOptions {
@@ -40,6 +44,54 @@ function checkChannelTensor(op: string, name: string, t: Tensor | null | undefin
   }
 }
 
+type BatchNormState = { layout: ChannelLayout; training: boolean };
+
+/**
+ * Batch norm with the statistics it normalizes by, mean and invstd = 1 / sqrt(variance + eps):
+ * with x^ = (x - mean) invstd, y = x^ w + b, computed as x (invstd w) + (b - mean invstd w) per
+ * channel (as torch's kernel folds them). In training the statistics are the batch's own, and the
+ * gradient flows through them; in evaluation they are constants. Equal to the composition of
+ * reductions and arithmetic (normalization.test.ts checks the two against each other).
+ */
+class BatchNorm extends Function {
+  static forward(
+    ctx: Context<BatchNormState>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, invstd: Tensor, training: boolean,
+  ): Tensor {
+    const layout = channelLayout(x);
+    const [m, s] = [mean.dataSync(), invstd.dataSync()];
+    const w = weight === null ? null : weight.dataSync();
+    const b = bias === null ? null : bias.dataSync();
+    const scale = empty([layout.channels], x.dtype);
+    const shift = empty([layout.channels], x.dtype);
+    const [a, c] = [scale.storage.data, shift.storage.data];
+    for (let k = 0; k < layout.channels; k++) {
+      a[k] = s[k] * (w === null ? 1 : w[k]);
+      c[k] = (b === null ? 0 : b[k]) - m[k] * a[k];
+    }
+    const out = empty(x.shape, x.dtype);
+    kernels().channelAffine(x.dataSync(), layout, a, c, out.storage.data);
+    ctx.state = { layout, training };
+    ctx.saveForBackward(x, mean, invstd, ...(weight === null ? [] : [weight]));
+    return out;
+  }
+  static backward(ctx: Context<BatchNormState>, g: Tensor) {
+    const [x, mean, invstd, weight] = ctx.savedTensors;
+    const { layout, training } = ctx.state;
+    const [gx, gw, gb] = [0, 1, 2].map((i) => (ctx.needsInputGrad[i] ? empty(i === 0 ? x.shape : [layout.channels], g.dtype) : null));
+    kernels().batchNormBackward(
+      x.dataSync(), g.dataSync(), layout, mean.dataSync(), invstd.dataSync(), weight === undefined ? null : weight.dataSync(), training,
+      gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
+    );
+    return [gx, gw, gb, null, null, null];
+  }
+}
+
+/** A (N, C, ...) tensor as (outer, channels, inner). */
+function channelLayout(x: Tensor): ChannelLayout {
+  const [outer, channels] = x.shape;
+  return { outer, channels, inner: x.numel() / (outer * channels) };
+}
+
 /**
  * Batch normalization (torch.nn.functional.batch_norm) of a (N, C, ...) input per channel: with
  * this batch's mean and biased variance when training (running statistics, if given, are then
@@ -50,34 +102,62 @@ export const batchNorm = traced('batchNorm', function batchNorm(input: Tensor, r
   checkOptions('batchNorm', options, ['weight', 'bias', 'training', 'momentum', 'eps']);
   requireFloat('batchNorm', input);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
-  const [channels, dims] = channelDims('batchNorm', input);
+  const [channels] = channelDims('batchNorm', input);
   checkChannelTensor('batchNorm', 'runningMean', runningMean, channels);
   checkChannelTensor('batchNorm', 'runningVar', runningVar, channels);
   checkChannelTensor('batchNorm', 'weight', weight, channels);
   checkChannelTensor('batchNorm', 'bias', bias, channels);
-  let mean: Tensor;
-  let variance: Tensor;
-  if (training) {
-    const count = input.numel() / channels;
-    if (count <= 1) {
-      throw new Error(`batchNorm: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
-    }
-    mean = input.mean(dims);
-    variance = input.var(dims, { correction: 0 });
-    noGrad(() => {
-      if (runningMean !== null) runningMean.mul_(1 - momentum).add_(mean.mul(momentum));
-      if (runningVar !== null) runningVar.mul_(1 - momentum).add_(variance.mul((momentum * count) / (count - 1)));
-    });
-  } else {
+  if (!training) {
     if (runningMean === null || runningVar === null) throw new Error('batchNorm: running_mean and running_var are required when not training');
-    mean = runningMean;
-    variance = runningVar;
+    for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+      if (t.requiresGrad) throw new Error(`batchNorm: ${name} is a buffer, not differentiable, and cannot require grad (as in torch)`);
+    }
+    const invstd = empty([channels], input.dtype);
+    const variance = runningVar.dataSync();
+    for (let c = 0; c < channels; c++) invstd.storage.data[c] = 1 / Math.sqrt(variance[c] + eps);
+    return BatchNorm.apply(input, weight, bias, runningMean, invstd, false);
   }
-  let out = input.sub(perChannel(mean, input.ndim)).div(perChannel(variance.add(eps).sqrt(), input.ndim));
-  if (weight !== null) out = out.mul(perChannel(weight, input.ndim));
-  if (bias !== null) out = out.add(perChannel(bias, input.ndim));
-  return out;
+  const count = input.numel() / channels;
+  if (count <= 1) {
+    throw new Error(`batchNorm: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
+  }
+  const [mean, invstd, variance] = [0, 1, 2].map(() => empty([channels], input.dtype));
+  kernels().channelStats(input.dataSync(), channelLayout(input), eps, mean.storage.data, invstd.storage.data, variance.storage.data);
+  noGrad(() => {
+    if (runningMean !== null) runningMean.mul_(1 - momentum).add_(mean.mul(momentum));
+    if (runningVar !== null) runningVar.mul_(1 - momentum).add_(variance.mul((momentum * count) / (count - 1)));
+  });
+  return BatchNorm.apply(input, weight, bias, mean, invstd, true);
 });
+
+/**
+ * Layer norm with each row's statistics, mean and rstd = 1 / sqrt(variance + eps), over the
+ * normalized dims' values: y = (x - mean) rstd weight + bias, the weight and bias elementwise
+ * along the row, the gradient flowing through the statistics. Equal to the composition of
+ * reductions and arithmetic (normalization.test.ts checks the two against each other).
+ */
+class LayerNorm extends Function {
+  static forward(ctx: Context<readonly number[]>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, rstd: Tensor, normalized: readonly number[]): Tensor {
+    const rows = mean.numel();
+    const out = empty(x.shape, x.dtype);
+    kernels().layerNormForward(
+      x.dataSync(), rows, x.numel() / rows, mean.dataSync(), rstd.dataSync(), weight === null ? null : weight.dataSync(), bias === null ? null : bias.dataSync(), out.storage.data,
+    );
+    ctx.state = normalized;
+    ctx.saveForBackward(x, mean, rstd, ...(weight === null ? [] : [weight]));
+    return out;
+  }
+  static backward(ctx: Context<readonly number[]>, g: Tensor) {
+    const [x, mean, rstd, weight] = ctx.savedTensors;
+    const rows = mean.numel();
+    const [gx, gw, gb] = [x.shape, ctx.state, ctx.state].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
+    kernels().layerNormBackward(
+      x.dataSync(), g.dataSync(), rows, x.numel() / rows, mean.dataSync(), rstd.dataSync(), weight === undefined ? null : weight.dataSync(),
+      gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
+    );
+    return [gx, gw, gb, null, null, null];
+  }
+}
 
 /** Options of layerNorm. */
 export interface LayerNormOptions {
@@ -106,13 +186,12 @@ export const layerNorm = traced('layerNorm', function layerNorm(input: Tensor, n
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t !== null && !sameShape(t.shape, shape)) throw new Error(`layerNorm: ${name} must have the normalized shape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
   }
-  const dims = shape.map((_, i) => input.ndim - shape.length + i);
-  const mean = input.mean(dims, true);
-  const variance = input.var(dims, { correction: 0, keepdim: true });
-  let out = input.sub(mean).div(variance.add(eps).sqrt());
-  if (weight !== null) out = out.mul(weight);
-  if (bias !== null) out = out.add(bias);
-  return out;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const rows = input.numel() / size;
+  const [mean, rstd, variance] = [0, 1, 2].map(() => empty([rows], input.dtype));
+  // One channel per row: each row's statistics over its `size` values.
+  kernels().channelStats(input.dataSync(), { outer: 1, channels: rows, inner: size }, eps, mean.storage.data, rstd.storage.data, variance.storage.data);
+  return LayerNorm.apply(input, weight, bias, mean, rstd, shape);
 });
 
 /** Options of groupNorm. */

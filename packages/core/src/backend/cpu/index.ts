@@ -4,6 +4,7 @@ import { binary, clamp, powScalar, reluBackward, unary, where } from './elementw
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
+import { batchNormBackward, channelAffine, channelStats, layerNormBackward, layerNormForward } from './normalization';
 import { maxPool2dBackward, maxPool2dForward } from './pool';
 import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
@@ -65,6 +66,16 @@ export const cpuKernels = {
   maxPool2dForward,
   /** Max pooling's gradient: each output gradient added at its maximum's index. */
   maxPool2dBackward,
+  /** Per-channel mean, invstd and biased variance (batch norm's statistics). */
+  channelStats,
+  /** x * scale + shift per channel (batch norm's normalization, scale and shift in one). */
+  channelAffine,
+  /** Batch norm's input, weight and bias gradients, in training or evaluation. */
+  batchNormBackward,
+  /** Layer norm's normalization of each row by its statistics, then its elementwise weight and bias. */
+  layerNormForward,
+  /** Layer norm's input, weight and bias gradients. */
+  layerNormBackward,
   /** The negative log-likelihood loss of log-probabilities and class targets, per sample or reduced. */
   nllLossForward,
   /** The NLL loss's gradient with respect to the log-probabilities. */
