@@ -69,7 +69,7 @@ export {
 } from './backend';
 export type {
   Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
-  Strided, MatrixOperand, WindowGeometry, LossLayout, ChannelLayout, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
+  Strided, MatrixOperand, WindowGeometry, LossLayout, ChannelLayout, AverageWindows, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
 } from './backend';
 
 export { checkOptions } from './options';

@@ -42,6 +42,30 @@ export interface ChannelLayout {
   readonly inner: number;
 }
 
+/**
+ * Average pooling's windows over `planes` images of height x width, separable: output (oh, ow)
+ * of a plane averages its rows [rows[2 oh], rows[2 oh + 1]) and columns [cols[2 ow], cols[2 ow + 1])
+ * (inside the image), their sum divided by divisors[oh * outW + ow].
+ */
+export interface AverageWindows {
+  /** Images pooled (batch times channels). */
+  readonly planes: number;
+  /** Each image's height. */
+  readonly height: number;
+  /** Each image's width. */
+  readonly width: number;
+  /** Output rows per image. */
+  readonly outH: number;
+  /** Output columns per image. */
+  readonly outW: number;
+  /** Each output row's first input row and the row after its last, in turn. */
+  readonly rows: readonly number[];
+  /** Each output column's first input column and the column after its last, in turn. */
+  readonly cols: readonly number[];
+  /** What each output position's sum is divided by. */
+  readonly divisors: readonly number[];
+}
+
 /** Class-index targets (one per sample, row-major over (outer, inner)) with their options. */
 export interface ClassTargets {
   /** The class index of each sample (int64 values). */

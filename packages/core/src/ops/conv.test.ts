@@ -78,6 +78,47 @@ describeEachBackend('conv2d with one group, its own kernels', () => {
   });
 });
 
+describeEachBackend('average pooling, its own kernels', () => {
+  /** The pooled tensor and its composed reference agree, and so do the gradients they give the input. */
+  function agree(x: Tensor, fast: Tensor, composed: Tensor, tol: testing.CloseOptions): void {
+    testing.assertClose(fast, composed, tol);
+    const g = randn([...fast.shape], { dtype: x.dtype });
+    fast.backward(g);
+    const gx = x.grad as Tensor;
+    x.grad = null;
+    composed.backward(g);
+    testing.assertClose(gx, x.grad as unknown as Tensor, tol);
+  }
+  const tolerance = (dtype: 'float32' | 'float64') => (dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-6 });
+
+  test.each([
+    [[2, 3, 9, 8], 3, 2, 1, false, true, null],
+    [[2, 3, 9, 8], 3, 2, 1, false, false, null],
+    [[1, 2, 7, 6], 3, 2, 1, true, true, null],
+    [[1, 2, 7, 6], 3, 2, 1, true, false, null],
+    [[2, 3, 6, 6], 2, 2, 0, false, true, 3],
+    [[3, 8, 7], 2, 1, 0, false, true, null],
+  ] as const)('avgPool2d equals pad + unfold + sums over counts: input %j, kernel %i, stride %i, padding %i, ceilMode %s, countIncludePad %s, divisorOverride %s', (shape, k, s, p, ceilMode, countIncludePad, divisorOverride) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([...shape], { dtype, requiresGrad: true });
+      const fast = avgPool2d(x, k, { stride: s, padding: p, ceilMode, countIncludePad, divisorOverride });
+      const [oh, ow] = fast.shape.slice(-2);
+      agree(x, fast, testing.avgPool2dReference(x, [k, k], [s, s], [p, p], countIncludePad, divisorOverride, [oh, ow]), tolerance(dtype));
+    }
+  });
+
+  test.each([
+    [[2, 3, 10, 9], [4, 5]],
+    [[4, 5, 6], [1, 1]],
+    [[1, 2, 7, 5], [3, 5]],
+  ] as const)('adaptiveAvgPool2d equals means over narrowed rows and columns: input %j, output %j', (shape, [oh, ow]) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([...shape], { dtype, requiresGrad: true });
+      agree(x, adaptiveAvgPool2d(x, [oh, ow]), testing.adaptiveAvgPool2dReference(x, oh, ow), tolerance(dtype));
+    }
+  });
+});
+
 describeEachBackend('maxPool2d, its own kernels', () => {
   test('equals its composition pad(-inf) + unfold + max, values and gradients', () => {
     const x = randn([2, 3, 9, 8], { requiresGrad: true });

@@ -2,17 +2,15 @@ import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
-import { kernels, type WindowGeometry } from '../backend';
+import { kernels, type AverageWindows, type WindowGeometry } from '../backend';
 import { formatShape } from '../shape';
-import { tensor } from '../tensor/creation';
 import type { Tensor } from '../tensor/tensor';
-import { pad } from './pad';
 import { stack } from './shape';
-import { pair, unfold, type Size2, type Size1 } from './unfold';
+import { pair, type Size2, type Size1 } from './unfold';
 import { empty, requireFloat } from './util';
 
-// Pooling composed from pad, unfold and reductions: each output is a reduction over its window's
-// column. Windows follow torch's pooling_output_shape, ceilMode included.
+// Max and average pooling are ops with kernels of their own; adaptive max pooling is composed from
+// narrow and max. Windows follow torch's pooling_output_shape, ceilMode included.
 
 /** Options of maxPool2d. */
 export interface MaxPoolOptions {
@@ -48,8 +46,6 @@ interface Dim {
   pad: number;
   dilation: number;
   out: number;
-  /** Padding added after `pad` so ceilMode's last window fits. */
-  extra: number;
 }
 
 /** torch's pooling_output_shape for one dim, with its checks. */
@@ -64,7 +60,7 @@ function poolDim(op: string, size: number, kernel: number, stride: number, paddi
   if (out < 1) {
     throw new Error(`${op}: the kernel ${kernel} (dilation ${dilation}) is larger than the padded input ${size + 2 * padding}: output size ${out} is too small`);
   }
-  return { size, kernel, stride, pad: padding, dilation, out, extra: Math.max(0, (out - 1) * stride + span - size - 2 * padding) };
+  return { size, kernel, stride, pad: padding, dilation, out };
 }
 
 /** (N, C, H, W) or (C, H, W) input with its pooling geometry along H and W. */
@@ -78,14 +74,6 @@ function geometry(op: string, input: Tensor, kernelSize: Size2, options: MaxPool
   const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
   const ceil = options.ceilMode ?? false;
   return [x, poolDim(op, x.shape[2], kernel[0], stride[0], padding[0], dilation[0], ceil), poolDim(op, x.shape[3], kernel[1], stride[1], padding[1], dilation[1], ceil)];
-}
-
-/** Each window's values as (N, C, kh * kw, L), the input padded with `value` (and the ceilMode margin). */
-function windows(x: Tensor, h: Dim, w: Dim, value: number): Tensor {
-  const padded = pad(x, [w.pad, w.pad + w.extra, h.pad, h.pad + h.extra], { value });
-  const [n, c] = x.shape;
-  const cols = unfold(padded, [h.kernel, w.kernel], { stride: [h.stride, w.stride], dilation: [h.dilation, w.dilation] });
-  return cols.reshape(n, c, h.kernel * w.kernel, h.out * w.out);
 }
 
 /**
@@ -141,45 +129,79 @@ export const maxPool2d = traced('maxPool2d', function maxPool2d(
 }) as MaxPool2dOverloads;
 
 /**
+ * Average pooling as one op with kernels of its own: each window's sum over its divisor forward,
+ * each output's gradient spread evenly over its window backward, for average and adaptive
+ * average pooling alike. Equal to their compositions (testing/reference.ts; conv.test.ts checks
+ * them against each other).
+ */
+class AveragePool2dOp extends Function {
+  static forward(ctx: Context<AverageWindows>, x: Tensor, windows: AverageWindows): Tensor {
+    const out = empty([...x.shape.slice(0, -2), windows.outH, windows.outW], x.dtype);
+    kernels().averagePool2dForward(x.dataSync(), windows, out.storage.data);
+    ctx.state = windows;
+    return out;
+  }
+  static backward(ctx: Context<AverageWindows>, g: Tensor) {
+    const windows = ctx.state;
+    const gx = empty([...g.shape.slice(0, -2), windows.height, windows.width], g.dtype);
+    kernels().averagePool2dBackward(g.dataSync(), windows, gx.storage.data);
+    return [gx, null];
+  }
+}
+
+/** The windows over a (..., H, W) input whose output rows and columns span the given bounds, with a divisor per position. */
+function averageWindows(x: Tensor, rows: number[], cols: number[], divisor: (oh: number, ow: number) => number): AverageWindows {
+  const [height, width] = x.shape.slice(-2);
+  const [outH, outW] = [rows.length / 2, cols.length / 2];
+  const divisors = Array.from({ length: outH * outW }, (_, i) => divisor(Math.floor(i / outW), i % outW));
+  return { planes: x.numel() / (height * width), height, width, outH, outW, rows, cols, divisors };
+}
+
+/**
+ * One dim's average-pooling windows, torch's way: each window clipped to the padded input gives
+ * the extent counted with countIncludePad, then clipped to the input the values summed.
+ */
+function averageBounds(d: Dim, countIncludePad: boolean): [number[], number[]] {
+  const bounds: number[] = [];
+  const extents: number[] = [];
+  for (let o = 0; o < d.out; o++) {
+    const start = o * d.stride - d.pad;
+    const end = Math.min(start + d.kernel, d.size + d.pad);
+    const [first, last] = [Math.max(start, 0), Math.min(end, d.size)];
+    bounds.push(first, last);
+    extents.push(countIncludePad ? end - start : last - first);
+  }
+  return [bounds, extents];
+}
+
+/**
  * 2-D average pooling (torch.nn.functional.avg_pool2d): each window's sum divided by its size,
  * the padding counted or not (countIncludePad), or by divisorOverride.
  */
 export const avgPool2d = traced('avgPool2d', function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPoolOptions = {}): Tensor {
   checkOptions('avgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
-  const [x, h, w] = geometry('avgPool2d', input, kernelSize, options);
+  const [, h, w] = geometry('avgPool2d', input, kernelSize, options);
   const { countIncludePad = true, divisorOverride = null } = options;
   if (divisorOverride !== null && (!Number.isFinite(divisorOverride) || divisorOverride === 0)) {
     throw new Error(`avgPool2d: divisorOverride must be a non-zero number, got ${divisorOverride}`);
   }
-  const [n, c] = x.shape;
-  const sums = windows(x, h, w, 0).sum(2);
-  // torch's divisor: the window clipped to the padded input (countIncludePad) or to the input itself.
-  const divisors = new Float64Array(h.out * w.out);
-  const extent = (d: Dim, o: number, withPad: boolean): number => {
-    const start = o * d.stride - d.pad;
-    const end = Math.min(start + d.kernel, d.size + d.pad);
-    return withPad ? end - start : Math.min(end, d.size) - Math.max(start, 0);
-  };
-  for (let oh = 0; oh < h.out; oh++) {
-    for (let ow = 0; ow < w.out; ow++) {
-      divisors[oh * w.out + ow] = divisorOverride ?? extent(h, oh, countIncludePad) * extent(w, ow, countIncludePad);
-    }
-  }
-  const out = sums.div(tensor(divisors, { dtype: x.dtype }));
-  return out.reshape(input.ndim === 3 ? [c, h.out, w.out] : [n, c, h.out, w.out]);
+  const [rows, heights] = averageBounds(h, countIncludePad);
+  const [cols, widths] = averageBounds(w, countIncludePad);
+  return AveragePool2dOp.apply(input, averageWindows(input, rows, cols, (oh, ow) => divisorOverride ?? heights[oh] * widths[ow]));
 });
 
 /** Output sizes of an adaptive pooling: a size per dim, or null to keep the input's. */
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
-/** A reduction over torch's adaptive windows [floor(i * size / out), ceil((i + 1) * size / out)) along one dim. */
+/** torch's adaptive windows along one dim, [floor(i * size / out), ceil((i + 1) * size / out)) for each output i, in turn. */
+function adaptiveBounds(size: number, out: number): number[] {
+  return Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]).flat();
+}
+
+/** A reduction over torch's adaptive windows along one dim. */
 function adaptiveReduce(x: Tensor, dim: number, out: number, reduce: (window: Tensor, dim: number) => Tensor): Tensor {
-  const size = x.shape[dim];
-  const slices = Array.from({ length: out }, (_, i) => {
-    const start = Math.floor((i * size) / out);
-    const end = Math.ceil(((i + 1) * size) / out);
-    return reduce(x.narrow(dim, start, end - start), dim);
-  });
+  const bounds = adaptiveBounds(x.shape[dim], out);
+  const slices = Array.from({ length: out }, (_, i) => reduce(x.narrow(dim, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]), dim));
   return stack(slices, dim);
 }
 
@@ -204,8 +226,10 @@ function adaptiveSizes(op: string, input: Tensor, outputSize: AdaptiveSize): [nu
  */
 export const adaptiveAvgPool2d = traced('adaptiveAvgPool2d', function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
   const [oh, ow] = adaptiveSizes('adaptiveAvgPool2d', input, outputSize);
-  const mean = (t: Tensor, d: number) => t.mean(d);
-  return adaptiveReduce(adaptiveReduce(input, input.ndim - 2, oh, mean), input.ndim - 1, ow, mean);
+  const [height, width] = input.shape.slice(-2);
+  const rows = adaptiveBounds(height, oh);
+  const cols = adaptiveBounds(width, ow);
+  return AveragePool2dOp.apply(input, averageWindows(input, rows, cols, (i, j) => (rows[2 * i + 1] - rows[2 * i]) * (cols[2 * j + 1] - cols[2 * j])));
 });
 
 /**

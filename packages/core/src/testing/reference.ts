@@ -1,4 +1,4 @@
-import type { Tensor } from '../index';
+import { full, ones, pad, stack, unfold, type Tensor } from '../index';
 
 /**
  * Batch normalization composed of reductions and arithmetic, per channel of a (N, C, ...) input:
@@ -28,4 +28,49 @@ export function layerNormReference(x: Tensor, dims: number, weight: Tensor | nul
   if (weight !== null) out = out.mul(weight);
   if (bias !== null) out = out.add(bias);
   return out;
+}
+
+/**
+ * 2-D average pooling composed of pad, unfold and sums, for a (N, C, H, W) or (C, H, W) input and
+ * the output size the pooling gives: each window's sum over the zero-padded input, divided by
+ * divisorOverride or by the count of its elements inside the input (and inside the padding, with
+ * countIncludePad), never those of the margin ceilMode adds past the padding, as torch counts.
+ * The reference avgPool2d's own kernels are tested and benchmarked against.
+ */
+export function avgPool2dReference(
+  x: Tensor, kernel: [number, number], stride: [number, number], padding: [number, number], countIncludePad: boolean,
+  divisorOverride: number | null, outSize: [number, number],
+): Tensor {
+  const batched = x.ndim === 3 ? x.unsqueeze(0) : x;
+  const [n, c, height, width] = batched.shape;
+  const [[kh, kw], [sh, sw], [ph, pw], [oh, ow]] = [kernel, stride, padding, outSize];
+  const margin = [Math.max(0, (ow - 1) * sw + kw - width - 2 * pw), Math.max(0, (oh - 1) * sh + kh - height - 2 * ph)];
+  const sums = unfold(pad(batched, [pw, pw + margin[0], ph, ph + margin[1]]), kernel, { stride }).reshape(n, c, kh * kw, oh * ow).sum(2);
+  let divisors: Tensor;
+  if (divisorOverride !== null) {
+    divisors = full([oh * ow], divisorOverride, { dtype: x.dtype });
+  } else {
+    const counted = pad(ones([1, 1, height, width], { dtype: x.dtype }), [pw, pw, ph, ph], { value: countIncludePad ? 1 : 0 });
+    divisors = unfold(pad(counted, [0, margin[0], 0, margin[1]]), kernel, { stride }).sum(1).reshape(oh * ow);
+  }
+  const out = sums.div(divisors).reshape(n, c, oh, ow);
+  return x.ndim === 3 ? out.squeeze(0) : out;
+}
+
+/**
+ * 2-D adaptive average pooling composed of narrow, mean and stack: output (i, j) the mean of
+ * torch's windows [floor(i * H / outH), ceil((i + 1) * H / outH)) of rows and the same of
+ * columns, taken over the rows, then over the columns. The reference adaptiveAvgPool2d's own
+ * kernels are tested and benchmarked against.
+ */
+export function adaptiveAvgPool2dReference(x: Tensor, outH: number, outW: number): Tensor {
+  const pooled = (t: Tensor, dim: number, out: number) => {
+    const size = t.shape[dim];
+    const windows = Array.from({ length: out }, (_, i) => {
+      const start = Math.floor((i * size) / out);
+      return t.narrow(dim, start, Math.ceil(((i + 1) * size) / out) - start).mean(dim);
+    });
+    return stack(windows, dim);
+  };
+  return pooled(pooled(x, x.ndim - 2, outH), x.ndim - 1, outW);
 }

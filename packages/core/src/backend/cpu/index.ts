@@ -5,7 +5,7 @@ import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
 import { batchNormBackward, channelAffine, channelStats, layerNormBackward, layerNormForward } from './normalization';
-import { maxPool2dBackward, maxPool2dForward } from './pool';
+import { averagePool2dBackward, averagePool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
 import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
@@ -66,6 +66,10 @@ export const cpuKernels = {
   maxPool2dForward,
   /** Max pooling's gradient: each output gradient added at its maximum's index. */
   maxPool2dBackward,
+  /** 2-D average pooling over separable windows with a divisor per position (avg and adaptive avg pooling). */
+  averagePool2dForward,
+  /** Average pooling's gradient: each output gradient spread evenly over its window. */
+  averagePool2dBackward,
   /** Per-channel mean, invstd and biased variance (batch norm's statistics). */
   channelStats,
   /** x * scale + shift per channel (batch norm's normalization, scale and shift in one). */

@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { WindowGeometry } from '../types';
+import type { AverageWindows, WindowGeometry } from '../types';
 
 /**
  * Max pooling over each (n, c) plane: each output takes the largest value of its window, the
@@ -49,5 +49,43 @@ export function maxPool2dBackward(gOut: Storage, indices: Storage, g: WindowGeom
   gradInput.fill(0);
   for (let p = 0; p < g.batch * g.channels; p++) {
     for (let o = p * outputs; o < (p + 1) * outputs; o++) gradInput[p * plane + indices[o]] += gOut[o];
+  }
+}
+
+/** Average pooling: each output is the sum of its window (AverageWindows) over its divisor. */
+export function averagePool2dForward(x: Storage, w: AverageWindows, out: Storage): void {
+  const { planes, height, width, outH, outW, rows, cols, divisors } = w;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let sum = 0;
+        for (let h = rows[2 * oh]; h < rows[2 * oh + 1]; h++) {
+          const row = base + h * width;
+          for (let c = row + cols[2 * ow]; c < row + cols[2 * ow + 1]; c++) sum += x[c];
+        }
+        out[o] = sum / divisors[oh * outW + ow];
+      }
+    }
+  }
+}
+
+/** Average pooling's gradient: each output's gradient over its divisor, added to every input of its window. */
+export function averagePool2dBackward(gOut: Storage, w: AverageWindows, gradInput: Storage): void {
+  const { planes, height, width, outH, outW, rows, cols, divisors } = w;
+  gradInput.fill(0);
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const share = gOut[o] / divisors[oh * outW + ow];
+        for (let h = rows[2 * oh]; h < rows[2 * oh + 1]; h++) {
+          const row = base + h * width;
+          for (let c = row + cols[2 * ow]; c < row + cols[2 * ow + 1]; c++) gradInput[c] += share;
+        }
+      }
+    }
   }
 }
