@@ -10,3 +10,4 @@ export * from './softmax';
 export * from './windows';
 export * from './pool';
 export * from './conv';
+export * from './normalization';

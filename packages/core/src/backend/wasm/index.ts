@@ -10,10 +10,11 @@ import { canUseSecondThread } from './threads';
 import { windowKernels } from './windows';
 import { convKernels } from './conv';
 import { poolKernels } from './pool';
+import { normalizationKernels } from './normalization';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates, im2col/col2im, one-group convolutions and max pooling; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im, one-group convolutions, max pooling and batch norm; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena, build: KernelBuild): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? () => startThreads(build) : null);
@@ -28,6 +29,7 @@ function backendOver(arena: Arena, build: KernelBuild): Backend {
       ...windowKernels(arena),
       ...convKernels((work, sizes) => gemm.place(work, false, sizes)),
       ...poolKernels(arena),
+      ...normalizationKernels(arena),
     },
     setThreads: (threads) => gemm.setThreads(threads),
     getThreads: () => gemm.threads,

@@ -279,6 +279,51 @@ describe('the wasm Adadelta update', () => {
   });
 });
 
+describe('the wasm batch-norm kernels', () => {
+  /** a and b within float32 rounding of sums over n values. */
+  const near = (a: Float32Array, b: Float32Array) => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(b[i])));
+  };
+  // Runs whose length is a multiple of four and runs with a tail.
+  test.each([
+    [{ outer: 4, channels: 3, inner: 20 }],
+    [{ outer: 3, channels: 2, inner: 7 }],
+  ])('statistics, normalization and gradients agree with the plain kernels (%j)', (layout) => {
+    const n = layout.outer * layout.channels * layout.inner;
+    const g = new Generator(13);
+    const x = randn([n], { generator: g }).add(3).dataSync() as Float32Array;
+    const gOut = randn([n], { generator: g }).dataSync() as Float32Array;
+    const weight = randn([layout.channels], { generator: g }).dataSync() as Float32Array;
+    const stats = () => [0, 1, 2].map(() => new Float32Array(layout.channels).fill(NaN));
+    const [m0, s0, v0] = stats();
+    const [m1, s1, v1] = stats();
+    cpuKernels.channelStats(x, layout, 1e-5, m0, s0, v0);
+    inWasm('channelStats', x, layout, 1e-5, m1, s1, v1);
+    [[m1, m0], [s1, s0], [v1, v0]].forEach(([a, b]) => near(a, b));
+    const [out0, out1] = [new Float32Array(n), new Float32Array(n).fill(NaN)];
+    cpuKernels.channelAffine(x, layout, s0, weight, out0);
+    inWasm('channelAffine', x, layout, s0, weight, out1);
+    near(out1, out0);
+    for (const training of [true, false]) {
+      for (const w of [weight, null]) {
+        const grads = () => [new Float32Array(n).fill(NaN), new Float32Array(layout.channels).fill(NaN), new Float32Array(layout.channels).fill(NaN)];
+        const plain = grads();
+        const fastGrads = grads();
+        cpuKernels.batchNormBackward(x, gOut, layout, m0, s0, w, training, plain[0], plain[1], plain[2]);
+        inWasm('batchNormBackward', x, gOut, layout, m0, s0, w, training, fastGrads[0], fastGrads[1], fastGrads[2]);
+        fastGrads.forEach((a, i) => near(a, plain[i]));
+      }
+    }
+    // Outputs not wanted are left alone.
+    const onlyBias = new Float32Array(layout.channels).fill(NaN);
+    inWasm('batchNormBackward', x, gOut, layout, m0, s0, weight, true, null, null, onlyBias);
+    const plainBias = new Float32Array(layout.channels);
+    cpuKernels.batchNormBackward(x, gOut, layout, m0, s0, weight, true, null, null, plainBias);
+    near(onlyBias, plainBias);
+  });
+});
+
 describe('the wasm softmax kernels', () => {
   /** Checks a and b agree to one float32 ulp everywhere (NaN where the other is NaN) and returns how many differ at all. */
   const ulpsApart = (a: Float32Array, b: Float32Array): number => {
