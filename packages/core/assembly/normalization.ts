@@ -1,6 +1,7 @@
-// Batch normalization's per-channel passes over float32 data laid out (outer, channels, inner),
-// as the plain kernels (src/backend/cpu/normalization.ts) do them: sums in float64, here two
-// lanes at a time, so they agree with the plain kernels to float32 rounding, not to the bit.
+// Batch and layer normalization over float32, as the plain kernels
+// (src/backend/cpu/normalization.ts) do them: sums in float64, here two lanes at a time, so they
+// agree with the plain kernels to float32 rounding, not to the bit. Batch norm's data are laid out
+// (outer, channels, inner).
 
 /** Sums, in float64, of the `count` floats at `at` and of their squared deviations from `center` (when `squares`). */
 @inline function sumRun(at: usize, count: i32, center: f64, squares: bool): f64 {
@@ -125,6 +126,99 @@ export function batchNormBackward(
         const at = base + (<usize>i << 2);
         store<f32>(gx + at, (load<f32>(g + at) - gMean - (load<f32>(x + at) - m) * k) * sw);
       }
+    }
+  }
+}
+
+// Layer normalization's passes over `rows` rows of `size` floats (the plain layerNormForward and
+// layerNormBackward), the weight and bias elementwise along the row; pointers of absent ones are 0.
+
+/** out = (x - mean[r]) rstd[r] weight + bias on row r. */
+export function layerNormForward(x: usize, rows: i32, size: i32, mean: usize, rstd: usize, weight: usize, bias: usize, out: usize): void {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const m = load<f32>(mean + (<usize>r << 2));
+    const s = load<f32>(rstd + (<usize>r << 2));
+    const vm = f32x4.splat(m);
+    const vs = f32x4.splat(s);
+    const base = <usize>(r * size) << 2;
+    let d = 0;
+    for (; d + 4 <= size; d += 4) {
+      const at = <usize>d << 2;
+      const w = weight == 0 ? one : v128.load(weight + at);
+      const b = bias == 0 ? zero : v128.load(bias + at);
+      v128.store(out + base + at, f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(x + base + at), vm), vs), w), b));
+    }
+    for (; d < size; d++) {
+      const at = <usize>d << 2;
+      const w: f32 = weight == 0 ? 1 : load<f32>(weight + at);
+      const b: f32 = bias == 0 ? 0 : load<f32>(bias + at);
+      store<f32>(out + base + at, (load<f32>(x + base + at) - m) * s * w + b);
+    }
+  }
+}
+
+/**
+ * Layer norm's gradients: with x^ = (x - mean) rstd and h = g weight along a row,
+ * gx = rstd (h - mean(h) - x^ mean(h x^)), the row's sums in float64; gWeight = g x^ and
+ * gBias = g, summed over the rows.
+ */
+export function layerNormBackward(
+  x: usize, g: usize, rows: i32, size: i32, mean: usize, rstd: usize, weight: usize, gx: usize, gWeight: usize, gBias: usize,
+): void {
+  if (gWeight != 0) memory.fill(gWeight, 0, <usize>size << 2);
+  if (gBias != 0) memory.fill(gBias, 0, <usize>size << 2);
+  const one = f32x4.splat(1);
+  for (let r = 0; r < rows; r++) {
+    const m = load<f32>(mean + (<usize>r << 2));
+    const s = load<f32>(rstd + (<usize>r << 2));
+    const vm = f32x4.splat(m);
+    const vs = f32x4.splat(s);
+    const base = <usize>(r * size) << 2;
+    let h2 = f64x2.splat(0);
+    let hx2 = f64x2.splat(0);
+    let sumH: f64 = 0;
+    let sumHX: f64 = 0;
+    let d = 0;
+    for (; d + 4 <= size; d += 4) {
+      const at = <usize>d << 2;
+      const vg = v128.load(g + base + at);
+      const xhat = f32x4.mul(f32x4.sub(v128.load(x + base + at), vm), vs);
+      const h = f32x4.mul(vg, weight == 0 ? one : v128.load(weight + at));
+      const hx = f32x4.mul(h, xhat);
+      h2 = f64x2.add(h2, f64x2.add(f64x2.promote_low_f32x4(h), f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1))));
+      hx2 = f64x2.add(hx2, f64x2.add(f64x2.promote_low_f32x4(hx), f64x2.promote_low_f32x4(i32x4.shuffle(hx, hx, 2, 3, 0, 1))));
+      if (gWeight != 0) v128.store(gWeight + at, f32x4.add(v128.load(gWeight + at), f32x4.mul(vg, xhat)));
+      if (gBias != 0) v128.store(gBias + at, f32x4.add(v128.load(gBias + at), vg));
+    }
+    for (; d < size; d++) {
+      const at = <usize>d << 2;
+      const gv = load<f32>(g + base + at);
+      const xhat = (load<f32>(x + base + at) - m) * s;
+      const h = gv * (weight == 0 ? <f32>1 : load<f32>(weight + at));
+      sumH += h;
+      sumHX += <f64>h * xhat;
+      if (gWeight != 0) store<f32>(gWeight + at, load<f32>(gWeight + at) + gv * xhat);
+      if (gBias != 0) store<f32>(gBias + at, load<f32>(gBias + at) + gv);
+    }
+    if (gx == 0) continue;
+    sumH += f64x2.extract_lane(h2, 0) + f64x2.extract_lane(h2, 1);
+    sumHX += f64x2.extract_lane(hx2, 0) + f64x2.extract_lane(hx2, 1);
+    const meanH = f32x4.splat(<f32>(sumH / size));
+    const meanHX = f32x4.splat(<f32>(sumHX / size));
+    d = 0;
+    for (; d + 4 <= size; d += 4) {
+      const at = <usize>d << 2;
+      const xhat = f32x4.mul(f32x4.sub(v128.load(x + base + at), vm), vs);
+      const h = f32x4.mul(v128.load(g + base + at), weight == 0 ? one : v128.load(weight + at));
+      v128.store(gx + base + at, f32x4.mul(vs, f32x4.sub(f32x4.sub(h, meanH), f32x4.mul(xhat, meanHX))));
+    }
+    for (; d < size; d++) {
+      const at = <usize>d << 2;
+      const xhat = (load<f32>(x + base + at) - m) * s;
+      const h = load<f32>(g + base + at) * (weight == 0 ? <f32>1 : load<f32>(weight + at));
+      store<f32>(gx + base + at, s * (h - <f32>(sumH / size) - xhat * <f32>(sumHX / size)));
     }
   }
 }

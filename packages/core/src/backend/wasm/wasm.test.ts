@@ -279,7 +279,7 @@ describe('the wasm Adadelta update', () => {
   });
 });
 
-describe('the wasm batch-norm kernels', () => {
+describe('the wasm normalization kernels', () => {
   /** a and b within float32 rounding of sums over n values. */
   const near = (a: Float32Array, b: Float32Array) => {
     expect(a.length).toBe(b.length);
@@ -321,6 +321,32 @@ describe('the wasm batch-norm kernels', () => {
     const plainBias = new Float32Array(layout.channels);
     cpuKernels.batchNormBackward(x, gOut, layout, m0, s0, weight, true, null, null, plainBias);
     near(onlyBias, plainBias);
+  });
+
+  test.each([[6, 12], [5, 10]])('layer norm forward and gradients agree with the plain kernels (%i rows of %i)', (rows, size) => {
+    const n = rows * size;
+    const g = new Generator(17);
+    const x = randn([n], { generator: g }).dataSync() as Float32Array;
+    const gOut = randn([n], { generator: g }).dataSync() as Float32Array;
+    const [weight, bias] = [0, 1].map(() => randn([size], { generator: g }).dataSync() as Float32Array);
+    const [mean, rstd, variance] = [0, 1, 2].map(() => new Float32Array(rows));
+    cpuKernels.channelStats(x, { outer: 1, channels: rows, inner: size }, 1e-5, mean, rstd, variance);
+    for (const [w, b] of [[weight, bias], [null, null], [weight, null]] as const) {
+      const [out0, out1] = [new Float32Array(n), new Float32Array(n).fill(NaN)];
+      cpuKernels.layerNormForward(x, rows, size, mean, rstd, w, b, out0);
+      inWasm('layerNormForward', x, rows, size, mean, rstd, w, b, out1);
+      near(out1, out0);
+      const grads = () => [new Float32Array(n).fill(NaN), new Float32Array(size).fill(NaN), new Float32Array(size).fill(NaN)];
+      const [plain, fastGrads] = [grads(), grads()];
+      cpuKernels.layerNormBackward(x, gOut, rows, size, mean, rstd, w, plain[0], plain[1], plain[2]);
+      inWasm('layerNormBackward', x, gOut, rows, size, mean, rstd, w, fastGrads[0], fastGrads[1], fastGrads[2]);
+      fastGrads.forEach((a, i) => near(a, plain[i]));
+    }
+    const onlyInput = new Float32Array(n).fill(NaN);
+    inWasm('layerNormBackward', x, gOut, rows, size, mean, rstd, weight, onlyInput, null, null);
+    const plainInput = new Float32Array(n);
+    cpuKernels.layerNormBackward(x, gOut, rows, size, mean, rstd, weight, plainInput, null, null);
+    near(onlyInput, plainInput);
   });
 });
 
