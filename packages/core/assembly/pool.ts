@@ -121,3 +121,54 @@ export function maxPool2dBackward(gOut: usize, indices: usize, planes: i32, plan
     }
   }
 }
+
+// Average pooling over separable windows (the plain averagePool2dForward and averagePool2dBackward,
+// the same sums in the same order, so the same bits):
+// `windows` holds float64s, each output row's first input row and the row after its last (2 outH),
+// then each output column's (2 outW), then each output position's divisor (outH outW).
+
+/**
+ * Walks the windows of `planes` images at `image`, output o's window with pooled[o]: forward, it
+ * writes pooled[o] = the window's sum, in float64, over its divisor; adjoint, it adds pooled[o]
+ * over the divisor to every pixel of the window. One walk, so the two stay each other's adjoint.
+ */
+@inline function averageWindows(adjoint: bool, image: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, pooled: usize): void {
+  const cols = windows + (<usize>(2 * outH) << 3);
+  const divisors = cols + (<usize>(2 * outW) << 3);
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = image + (<usize>(p * height * width) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = <i32>load<f64>(windows + (<usize>(2 * oh) << 3));
+      const h1 = <i32>load<f64>(windows + (<usize>(2 * oh + 1) << 3));
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = <i32>load<f64>(cols + (<usize>(2 * ow) << 3));
+        const w1 = <i32>load<f64>(cols + (<usize>(2 * ow + 1) << 3));
+        const divisor = load<f64>(divisors + (<usize>(oh * outW + ow) << 3));
+        const at = pooled + (<usize>o << 2);
+        const share = adjoint ? <f64>load<f32>(at) / divisor : 0;
+        let sum: f64 = 0;
+        for (let h = h0; h < h1; h++) {
+          const row = plane + (<usize>(h * width) << 2);
+          for (let c = w0; c < w1; c++) {
+            const pixel = row + (<usize>c << 2);
+            if (adjoint) store<f32>(pixel, <f32>(<f64>load<f32>(pixel) + share));
+            else sum += <f64>load<f32>(pixel);
+          }
+        }
+        if (!adjoint) store<f32>(at, <f32>(sum / divisor));
+      }
+    }
+  }
+}
+
+/** Each output: the sum of its window, in float64, over its divisor. */
+export function averagePool2dForward(x: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, out: usize): void {
+  averageWindows(false, x, planes, height, width, outH, outW, windows, out);
+}
+
+/** Each output's gradient over its divisor, added to every input of its window. */
+export function averagePool2dBackward(gOut: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, gradInput: usize): void {
+  memory.fill(gradInput, 0, <usize>(planes * height * width) << 2);
+  averageWindows(true, gradInput, planes, height, width, outH, outW, windows, gOut);
+}

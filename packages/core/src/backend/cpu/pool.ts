@@ -52,40 +52,41 @@ export function maxPool2dBackward(gOut: Storage, indices: Storage, g: WindowGeom
   }
 }
 
-/** Average pooling: each output is the sum of its window (AverageWindows) over its divisor. */
-export function averagePool2dForward(x: Storage, w: AverageWindows, out: Storage): void {
+/**
+ * Walks the windows (AverageWindows) of `image`, output o's window with pooled[o]: forward, it
+ * writes pooled[o] = the window's sum over its divisor; adjoint, it adds pooled[o] over the
+ * divisor to every pixel of the window. One walk, so the two stay each other's adjoint.
+ */
+function averageWindows(adjoint: boolean, image: Storage, w: AverageWindows, pooled: Storage): void {
   const { planes, height, width, outH, outW, rows, cols, divisors } = w;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * height * width;
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++, o++) {
+        const divisor = divisors[oh * outW + ow];
+        const share = adjoint ? pooled[o] / divisor : 0;
         let sum = 0;
         for (let h = rows[2 * oh]; h < rows[2 * oh + 1]; h++) {
           const row = base + h * width;
-          for (let c = row + cols[2 * ow]; c < row + cols[2 * ow + 1]; c++) sum += x[c];
+          for (let c = row + cols[2 * ow]; c < row + cols[2 * ow + 1]; c++) {
+            if (adjoint) image[c] += share;
+            else sum += image[c];
+          }
         }
-        out[o] = sum / divisors[oh * outW + ow];
+        if (!adjoint) pooled[o] = sum / divisor;
       }
     }
   }
 }
 
+/** Average pooling: each output is the sum of its window (AverageWindows) over its divisor. */
+export function averagePool2dForward(x: Storage, w: AverageWindows, out: Storage): void {
+  averageWindows(false, x, w, out);
+}
+
 /** Average pooling's gradient: each output's gradient over its divisor, added to every input of its window. */
 export function averagePool2dBackward(gOut: Storage, w: AverageWindows, gradInput: Storage): void {
-  const { planes, height, width, outH, outW, rows, cols, divisors } = w;
   gradInput.fill(0);
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const base = p * height * width;
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const share = gOut[o] / divisors[oh * outW + ow];
-        for (let h = rows[2 * oh]; h < rows[2 * oh + 1]; h++) {
-          const row = base + h * width;
-          for (let c = row + cols[2 * ow]; c < row + cols[2 * ow + 1]; c++) gradInput[c] += share;
-        }
-      }
-    }
-  }
+  averageWindows(true, gradInput, w, gOut);
 }

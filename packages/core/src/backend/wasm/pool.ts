@@ -1,7 +1,24 @@
 import type { FastKernels } from '../kernels';
+import type { Storage } from '../../dtype';
+import type { AverageWindows } from '../types';
 import { float32, type Arena } from './arena';
 
-/** Max pooling forward (values and float64 indices) and backward over float32 (assembly/pool.ts). */
+/** Average pooling's windows as the kernels read them: row bounds, column bounds, then divisors, as float64s. */
+function windowTable({ rows, cols, divisors }: AverageWindows): Float64Array {
+  return Float64Array.from([...rows, ...cols, ...divisors]);
+}
+
+/** Runs an average-pooling kernel from `from` (the images, or the pooled values when `backward`) into `to`. */
+function averagePool(arena: Arena, kernel: 'averagePool2dForward' | 'averagePool2dBackward', from: Storage, windows: AverageWindows, to: Storage, backward: boolean): void {
+  const { planes, height, width, outH, outW } = windows;
+  const [images, pooled] = [planes * height * width, planes * outH * outW];
+  const table = windowTable(windows);
+  arena.run([[from, 0, backward ? pooled : images, 'in'], [table, 0, table.length, 'in'], [to, 0, backward ? images : pooled, 'out']], ([fp, tp, op]) =>
+    arena.kernels[kernel](fp, planes, height, width, outH, outW, tp, op),
+  );
+}
+
+/** Max pooling forward (values and float64 indices) and backward, and average pooling, over float32 (assembly/pool.ts). */
 export function poolKernels(arena: Arena): FastKernels {
   const w = arena.kernels;
   return {
@@ -23,6 +40,15 @@ export function poolKernels(arena: Arena): FastKernels {
           w.maxPool2dBackward(gp, ip, planes, plane, outputs, dp),
         );
       },
+    },
+    // Forward reads the images and writes the pooled values; backward the other way round.
+    averagePool2dForward: {
+      supports: (x, _w, out) => float32(x, out),
+      run: (x, windows, out) => averagePool(arena, 'averagePool2dForward', x, windows, out, false),
+    },
+    averagePool2dBackward: {
+      supports: (gOut, _w, gradInput) => float32(gOut, gradInput),
+      run: (gOut, windows, gradInput) => averagePool(arena, 'averagePool2dBackward', gOut, windows, gradInput, true),
     },
   };
 }

@@ -264,6 +264,27 @@ describe('the wasm max-pooling kernels', () => {
   });
 });
 
+describe('the wasm average-pooling kernels', () => {
+  // Overlapping and clipped windows (as padding and ceilMode give), adaptive ones, and a divisor per position.
+  test.each([
+    [{ planes: 6, height: 9, width: 8, outH: 5, outW: 4, rows: [0, 2, 1, 4, 3, 6, 5, 8, 7, 9], cols: [0, 2, 1, 4, 3, 6, 5, 8], divisors: Array.from({ length: 20 }, (_, i) => 9 - (i % 5)) }],
+    [{ planes: 3, height: 10, width: 9, outH: 4, outW: 5, rows: [0, 3, 2, 5, 5, 8, 7, 10], cols: [0, 2, 1, 4, 3, 6, 5, 8, 7, 9], divisors: Array.from({ length: 20 }, () => 6) }],
+  ])("forward and backward give the plain kernels' bits (%#)", (windows) => {
+    const g = new Generator(43);
+    const x = randn([windows.planes * windows.height * windows.width], { generator: g }).dataSync() as Float32Array;
+    const n = windows.planes * windows.outH * windows.outW;
+    const [out0, out1] = [new Float32Array(n), new Float32Array(n).fill(NaN)];
+    cpuKernels.averagePool2dForward(x, windows, out0);
+    inWasm('averagePool2dForward', x, windows, out1);
+    expect(same(out1, out0)).toBe(true);
+    const gOut = randn([n], { generator: g }).dataSync() as Float32Array;
+    const [d0, d1] = [new Float32Array(x.length), new Float32Array(x.length).fill(NaN)];
+    cpuKernels.averagePool2dBackward(gOut, windows, d0);
+    inWasm('averagePool2dBackward', gOut, windows, d1);
+    expect(same(d1, d0)).toBe(true);
+  });
+});
+
 describe('the wasm Adadelta update', () => {
   test('runs in wasm and agrees with the plain kernel to float32 rounding', () => {
     const n = 1003;
