@@ -14,7 +14,7 @@ import { normalizationKernels } from './normalization';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates, im2col/col2im, one-group convolutions, max pooling and batch norm; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im, one-group convolutions, max and average pooling, batch and layer norm; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena, build: KernelBuild): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? () => startThreads(build) : null);
