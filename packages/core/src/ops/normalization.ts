@@ -4,7 +4,7 @@ import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { noGrad } from '../autograd/gradMode';
 import { kernels, type ChannelLayout } from '../backend';
-import { formatShape, sameShape } from '../shape';
+import { formatShape, numelOf, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { empty, requireFloat } from './util';
 
@@ -27,10 +27,11 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-/** The channel dim's size, and the dims batch norm reduces over: all but the channel dim (1). */
-function channelDims(op: string, input: Tensor): [number, number[]] {
+/** A (N, C, ...) input as (outer, channels, inner): N, C and the product of the dims after C. */
+function channelLayout(op: string, input: Tensor): ChannelLayout {
   if (input.ndim < 2) throw new Error(`${op}: expected an input of at least 2 dims (N, C, ...), got shape ${formatShape(input.shape)}`);
-  return [input.shape[1], [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)]];
+  const [outer, channels, ...rest] = input.shape;
+  return { outer, channels, inner: numelOf(rest) };
 }
 
 /** A per-channel (C) tensor shaped to broadcast over (N, C, ...). */
@@ -55,9 +56,8 @@ type BatchNormState = { layout: ChannelLayout; training: boolean };
  */
 class BatchNorm extends Function {
   static forward(
-    ctx: Context<BatchNormState>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, invstd: Tensor, training: boolean,
+    ctx: Context<BatchNormState>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, invstd: Tensor, layout: ChannelLayout, training: boolean,
   ): Tensor {
-    const layout = channelLayout(x);
     const [m, s] = [mean.dataSync(), invstd.dataSync()];
     const w = weight === null ? null : weight.dataSync();
     const b = bias === null ? null : bias.dataSync();
@@ -82,14 +82,8 @@ class BatchNorm extends Function {
       x.dataSync(), g.dataSync(), layout, mean.dataSync(), invstd.dataSync(), weight === undefined ? null : weight.dataSync(), training,
       gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
     );
-    return [gx, gw, gb, null, null, null];
+    return [gx, gw, gb, null, null, null, null];
   }
-}
-
-/** A (N, C, ...) tensor as (outer, channels, inner). */
-function channelLayout(x: Tensor): ChannelLayout {
-  const [outer, channels] = x.shape;
-  return { outer, channels, inner: x.numel() / (outer * channels) };
 }
 
 /**
@@ -102,7 +96,8 @@ export const batchNorm = traced('batchNorm', function batchNorm(input: Tensor, r
   checkOptions('batchNorm', options, ['weight', 'bias', 'training', 'momentum', 'eps']);
   requireFloat('batchNorm', input);
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
-  const [channels] = channelDims('batchNorm', input);
+  const layout = channelLayout('batchNorm', input);
+  const { channels } = layout;
   checkChannelTensor('batchNorm', 'runningMean', runningMean, channels);
   checkChannelTensor('batchNorm', 'runningVar', runningVar, channels);
   checkChannelTensor('batchNorm', 'weight', weight, channels);
@@ -115,19 +110,19 @@ export const batchNorm = traced('batchNorm', function batchNorm(input: Tensor, r
     const invstd = empty([channels], input.dtype);
     const variance = runningVar.dataSync();
     for (let c = 0; c < channels; c++) invstd.storage.data[c] = 1 / Math.sqrt(variance[c] + eps);
-    return BatchNorm.apply(input, weight, bias, runningMean, invstd, false);
+    return BatchNorm.apply(input, weight, bias, runningMean, invstd, layout, false);
   }
-  const count = input.numel() / channels;
+  const count = layout.outer * layout.inner;
   if (count <= 1) {
     throw new Error(`batchNorm: expected more than 1 value per channel when training, got input of shape ${formatShape(input.shape)}`);
   }
   const [mean, invstd, variance] = [0, 1, 2].map(() => empty([channels], input.dtype));
-  kernels().channelStats(input.dataSync(), channelLayout(input), eps, mean.storage.data, invstd.storage.data, variance.storage.data);
+  kernels().channelStats(input.dataSync(), layout, eps, mean.storage.data, invstd.storage.data, variance.storage.data);
   noGrad(() => {
     if (runningMean !== null) runningMean.mul_(1 - momentum).add_(mean.mul(momentum));
     if (runningVar !== null) runningVar.mul_(1 - momentum).add_(variance.mul((momentum * count) / (count - 1)));
   });
-  return BatchNorm.apply(input, weight, bias, mean, invstd, true);
+  return BatchNorm.apply(input, weight, bias, mean, invstd, layout, true);
 });
 
 /**
@@ -141,7 +136,7 @@ class LayerNorm extends Function {
     const rows = mean.numel();
     const out = empty(x.shape, x.dtype);
     kernels().layerNormForward(
-      x.dataSync(), rows, x.numel() / rows, mean.dataSync(), rstd.dataSync(), weight === null ? null : weight.dataSync(), bias === null ? null : bias.dataSync(), out.storage.data,
+      x.dataSync(), rows, numelOf(normalized), mean.dataSync(), rstd.dataSync(), weight === null ? null : weight.dataSync(), bias === null ? null : bias.dataSync(), out.storage.data,
     );
     ctx.state = normalized;
     ctx.saveForBackward(x, mean, rstd, ...(weight === null ? [] : [weight]));
@@ -152,7 +147,7 @@ class LayerNorm extends Function {
     const rows = mean.numel();
     const [gx, gw, gb] = [x.shape, ctx.state, ctx.state].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
     kernels().layerNormBackward(
-      x.dataSync(), g.dataSync(), rows, x.numel() / rows, mean.dataSync(), rstd.dataSync(), weight === undefined ? null : weight.dataSync(),
+      x.dataSync(), g.dataSync(), rows, numelOf(ctx.state), mean.dataSync(), rstd.dataSync(), weight === undefined ? null : weight.dataSync(),
       gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
     );
     return [gx, gw, gb, null, null, null];
@@ -186,8 +181,8 @@ export const layerNorm = traced('layerNorm', function layerNorm(input: Tensor, n
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t !== null && !sameShape(t.shape, shape)) throw new Error(`layerNorm: ${name} must have the normalized shape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
   }
-  const size = shape.reduce((a, b) => a * b, 1);
-  const rows = input.numel() / size;
+  const size = numelOf(shape);
+  const rows = numelOf(input.shape.slice(0, input.ndim - shape.length));
   const [mean, rstd, variance] = [0, 1, 2].map(() => empty([rows], input.dtype));
   // One channel per row: each row's statistics over its `size` values.
   kernels().channelStats(input.dataSync(), { outer: 1, channels: rows, inner: size }, eps, mean.storage.data, rstd.storage.data, variance.storage.data);
@@ -211,7 +206,7 @@ export interface GroupNormOptions {
 export const groupNorm = traced('groupNorm', function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
   checkOptions('groupNorm', options, ['weight', 'bias', 'eps']);
   requireFloat('groupNorm', input);
-  const [channels] = channelDims('groupNorm', input);
+  const { channels } = channelLayout('groupNorm', input);
   const { weight = null, bias = null, eps = 1e-5 } = options;
   if (!Number.isInteger(numGroups) || numGroups < 1 || channels % numGroups !== 0) {
     throw new Error(`groupNorm: expected the number of channels (${channels}) to be divisible by numGroups (${numGroups})`);

@@ -3,7 +3,7 @@ import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
 import { kernels, type AverageWindows, type WindowGeometry } from '../backend';
-import { formatShape } from '../shape';
+import { formatShape, numelOf } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { stack } from './shape';
 import { pair, type Size2, type Size1 } from './unfold';
@@ -154,7 +154,7 @@ function averageWindows(x: Tensor, rows: number[], cols: number[], divisor: (oh:
   const [height, width] = x.shape.slice(-2);
   const [outH, outW] = [rows.length / 2, cols.length / 2];
   const divisors = Array.from({ length: outH * outW }, (_, i) => divisor(Math.floor(i / outW), i % outW));
-  return { planes: x.numel() / (height * width), height, width, outH, outW, rows, cols, divisors };
+  return { planes: numelOf(x.shape.slice(0, -2)), height, width, outH, outW, rows, cols, divisors };
 }
 
 /**
