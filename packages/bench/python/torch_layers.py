@@ -46,4 +46,9 @@ x = torch.randn(64, 64, 24, 24, requires_grad=True)
 results['avgPool2d (64, 64, 24, 24), 2x2'] = race(lambda: F.avg_pool2d(x, 2), [x])
 for size in [1, 7]:
     results['adaptiveAvgPool2d (64, 64, 24, 24) to %dx%d' % (size, size)] = race(lambda: F.adaptive_avg_pool2d(x, size), [x])
+for groups in [4, 64]:
+    x = torch.randn(64, 64, 24, 24, requires_grad=True)
+    w = torch.randn(64, 64 // groups, 3, 3, requires_grad=True)
+    b = torch.randn(64, requires_grad=True)
+    results['conv2d (64, 64, 24, 24), 3x3, groups %d' % groups] = race(lambda: F.conv2d(x, w, b, padding=1, groups=groups), [x, w, b])
 print(json.dumps({'version': torch.__version__, 'ms': results}))

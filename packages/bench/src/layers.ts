@@ -1,15 +1,15 @@
 /**
  * Forward + backward of the layers with kernels of their own, batchNorm (training), layerNorm,
- * avgPool2d and adaptiveAvgPool2d, against the same ops composed of reductions, arithmetic and
+ * avgPool2d, adaptiveAvgPool2d and grouped and depthwise conv2d, against the same ops composed of reductions, arithmetic and
  * unfold (the references they are tested against), interleaved in one run on the default
- * backend, and against PyTorch on one thread (python/torch_layers.py, where /usr/bin/python3 has
+ * backend on one thread, and against PyTorch on one thread (python/torch_layers.py, where /usr/bin/python3 has
  * torch). Prints median ms and the ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { adaptiveAvgPool2d, avgPool2d, batchNorm, layerNorm, manualSeed, randn, type Tensor } from '@wick/core';
-import { adaptiveAvgPool2dReference, avgPool2dReference, batchNormReference, layerNormReference } from '@wick/core/testing';
+import { adaptiveAvgPool2d, avgPool2d, batchNorm, conv2d, layerNorm, manualSeed, randn, setNumThreads, type Tensor } from '@wick/core';
+import { adaptiveAvgPool2dReference, avgPool2dReference, batchNormReference, conv2dReference, layerNormReference } from '@wick/core/testing';
 import { interleaved, medianMs } from './timing';
 
 const PYTHON = '/usr/bin/python3';
@@ -60,6 +60,15 @@ function cases(): Case[] {
       composed: () => adaptiveAvgPool2dReference(x, size, size),
     });
   }
+  for (const groups of [4, 64]) {
+    const [input, weight, bias] = [[64, 64, 24, 24], [64, 64 / groups, 3, 3], [64]].map((s) => randn(s, { requiresGrad: true }));
+    list.push({
+      label: `conv2d (64, 64, 24, 24), 3x3, groups ${groups}`,
+      leaves: [input, weight, bias],
+      own: () => conv2d(input, weight, bias, { padding: 1, groups }),
+      composed: () => conv2dReference(input, weight, bias, { padding: 1 }, groups),
+    });
+  }
   return list;
 }
 
@@ -75,6 +84,7 @@ function torchTimes(): { version: string; ms: Record<string, number> } | null {
 
 async function main(): Promise<void> {
   manualSeed(0);
+  setNumThreads(1);
   const torch = torchTimes();
   console.log('Layers with kernels of their own, forward+backward, median ms: own kernels, composed reference, PyTorch (1 thread)');
   console.log(`${'layer'.padEnd(42)} ${'own'.padStart(8)} ${'composed'.padStart(9)} ${'PyTorch'.padStart(8)}  composed/own  own/PyTorch`);

@@ -1,13 +1,16 @@
-// Whole passes of a one-group 2-D convolution over float32, on the packed GEMM (gemm.ts), for
+// Whole passes of a 2-D convolution over float32, on the packed GEMM (gemm.ts), for
 // one thread or for two side by side: each thread claims work from a shared counter (claim.ts)
 // and unfolds what it claims into its own buffers, so the batch's columns never exist at once.
 // Every output element is computed by one thread, with the sums of the one-thread order, so two
 // threads give the same bits as one.
 //
 // The geometry is a block of i32 at `geometry`: channels, height, width, kernelH, kernelW, padH,
-// padW, strideH, strideW, dilationH, dilationW, outH, outW. Images are (batch, channels, height,
-// width); outputs and output gradients (batch, outChannels, outH * outW); one image's columns
-// (channels * kernelH * kernelW, outH * outW).
+// padW, strideH, strideW, dilationH, dilationW, outH, outW, with the channels of one group. A
+// batch of N images of `groups` groups is then N * groups images of one group each, image b of
+// group b % groups (the channels of a group are contiguous), and so are the outputs; outChannels
+// counts one group's. Images are (images, channels, height, width); outputs and output gradients
+// (images, outChannels, outH * outW); one image's columns (channels * kernelH * kernelW, outH * outW);
+// the weights (groups, outChannels, channels * kernelH * kernelW).
 import { claim } from './claim';
 import { gemmPanels, packA } from './gemm';
 import { foldImage, unfoldRows } from './imageWindows';
@@ -31,6 +34,11 @@ import { foldImage, unfoldRows } from './imageWindows';
   return <usize>(field(g, 0) * field(g, 1) * field(g, 2)) << 2;
 }
 
+/** Bytes of an m x k matrix packed in 4-row panels (packA). */
+@inline function packedBytes(m: i32, k: i32): usize {
+  return <usize>(((m + 3) >> 2) * k) << 4;
+}
+
 /** Rows [r0, r1) of the columns of the image at `image`. */
 function unfold(g: usize, image: usize, r0: i32, r1: i32, cols: usize): void {
   unfoldRows(image, field(g, 1), field(g, 2), field(g, 3), field(g, 4), field(g, 5), field(g, 6), field(g, 7), field(g, 8), field(g, 9), field(g, 10), field(g, 11), field(g, 12), r0, r1, cols);
@@ -43,22 +51,24 @@ function fold(g: usize, cols: usize, image: usize): void {
 }
 
 /**
- * out[n] (outChannels x L) = weights (packed 4-row panels, outChannels x K) times image n's
- * columns (K x L), plus bias[o] on row o unless `bias` is 0, for the images claimed one at a time. The columns are always packed (into
- * packedB): even where their panels could be read in place, a contiguous panel is faster to read.
+ * out[b] (outChannels x L) = the weights of b's group (packed 4-row panels, outChannels x K each)
+ * times image b's columns (K x L), plus bias[o] of its group on row o unless `bias` is 0, for the
+ * images claimed one at a time. The columns are always packed (into packedB): even where their
+ * panels could be read in place, a contiguous panel is faster to read.
  */
 export function convForwardShared(
-  geometry: usize, x: usize, packedW: usize, bias: usize, outChannels: i32, out: usize, batch: i32, counter: usize,
+  geometry: usize, x: usize, packedW: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize,
   cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
-  for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
-    const y = out + <usize>n * output;
-    unfold(geometry, x + <usize>n * imageBytes(geometry), 0, k, cols);
-    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW, packedB, 0, (l + 7) >> 3, scratch);
-    if (bias != 0) addRowBias(y, bias, outChannels, l);
+  for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
+    const group = b % groups;
+    const y = out + <usize>b * output;
+    unfold(geometry, x + <usize>b * imageBytes(geometry), 0, k, cols);
+    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
+    if (bias != 0) addRowBias(y, bias + (<usize>(group * outChannels) << 2), outChannels, l);
   }
 }
 
@@ -75,45 +85,53 @@ function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
 }
 
 /**
- * dx[n] = fold(W^T (K x outChannels, packed 4-row panels) times gOut[n] (outChannels x L)), for
- * the images claimed one at a time, gOut[n] packed into packedB as in convForwardShared.
+ * dx[b] = fold(W^T of b's group (K x outChannels, packed 4-row panels each) times gOut[b]
+ * (outChannels x L)), for the images claimed one at a time, gOut[b] packed into packedB as in
+ * convForwardShared.
  */
 export function convInputGradShared(
-  geometry: usize, packedWt: usize, outChannels: i32, gOut: usize, dx: usize, batch: i32, counter: usize,
+  geometry: usize, packedWt: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize,
   cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
-  for (let n = claim(counter, 1); n < batch; n = claim(counter, 1)) {
-    gemmPanels(gOut + <usize>n * output, l, 1, 0, cols, k, outChannels, l, packedWt, packedB, 0, (l + 7) >> 3, scratch);
-    fold(geometry, cols, dx + <usize>n * imageBytes(geometry));
+  for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
+    const weights = packedWt + <usize>(b % groups) * packedBytes(k, outChannels);
+    gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights, packedB, 0, (l + 7) >> 3, scratch);
+    fold(geometry, cols, dx + <usize>b * imageBytes(geometry));
   }
 }
 
 /**
- * acc (outChannels x K) = the sum over images, in order, of gOut[n] (outChannels x L) times image
- * n's columns transposed (L x K), for acc's 8-column panels claimed `chunk` at a time: each claim
- * unfolds only its rows of each image's columns. An image's product goes to `part` and is then
- * added, so the sums are those of one product per image added in turn.
+ * acc[group] (outChannels x K) = the sum over the batch's images of that group, in order, of
+ * gOut[b] (outChannels x L) times image b's columns transposed (L x K), for runs of `chunk` of a
+ * group's 8-column panels claimed one run at a time: each claim unfolds only its rows of each
+ * image's columns. An image's product goes to `part` and is then added, so the sums are those of
+ * one product per image added in turn.
  */
 export function convWeightGradShared(
-  geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, counter: usize, chunk: i32,
+  geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, groups: i32, counter: usize, chunk: i32,
   cols: usize, packedA: usize, packedB: usize, part: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const panels = (k + 7) >> 3;
+  const runs = (panels + chunk - 1) / chunk;
   const output = <usize>(outChannels * l) << 2;
-  for (let p0 = claim(counter, chunk); p0 < panels; p0 = claim(counter, chunk)) {
+  for (let run = claim(counter, 1); run < groups * runs; run = claim(counter, 1)) {
+    const group = run / runs;
+    const p0 = (run % runs) * chunk;
     const p1 = min(p0 + chunk, panels);
     const r0 = p0 * 8;
     const r1 = min(p1 * 8, k);
+    const into = acc + (<usize>(group * outChannels * k) << 2);
     for (let n = 0; n < batch; n++) {
-      unfold(geometry, x + <usize>n * imageBytes(geometry), r0, r1, cols);
-      packA(gOut + <usize>n * output, outChannels, l, l, 1, packedA);
-      gemmPanels(cols, 1, l, 0, n == 0 ? acc : part, outChannels, l, k, packedA, packedB, p0, p1, scratch);
-      if (n > 0) addColumns(part, acc, outChannels, k, r0, r1);
+      const b = n * groups + group;
+      unfold(geometry, x + <usize>b * imageBytes(geometry), r0, r1, cols);
+      packA(gOut + <usize>b * output, outChannels, l, l, 1, packedA);
+      gemmPanels(cols, 1, l, 0, n == 0 ? into : part, outChannels, l, k, packedA, packedB, p0, p1, scratch);
+      if (n > 0) addColumns(part, into, outChannels, k, r0, r1);
     }
   }
 }

@@ -49,22 +49,22 @@ describeEachBackend('windowed ops', () => {
   });
 });
 
-describeEachBackend('conv2d with one group, its own kernels', () => {
-  // The fused kernels against the composition they replace: unfold, then a product with the
-  // weights, then the bias added per channel (the first case with a bias, the second without).
+describeEachBackend('conv2d, its own kernels', () => {
+  // The kernels against the composition they replace (conv2dReference): unfold, then a product
+  // with each group's weights, then the bias added per channel. Cases with and without a bias, of
+  // one group, of two, and depthwise (a group per input channel, two outputs each).
   test.each([
-    [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }, true],
-    [[1, 2, 5, 5], [3, 2, 2, 2], {}, false],
-  ] as const)('equals unfold + matmul + add, outputs and gradients: input %j, weight %j', (xShape, wShape, options, withBias) => {
+    [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }, 1, true],
+    [[1, 2, 5, 5], [3, 2, 2, 2], {}, 1, false],
+    [[3, 4, 6, 7], [6, 2, 3, 3], { padding: 1 }, 2, true],
+    [[2, 3, 8, 8], [6, 1, 3, 3], { stride: 2, padding: 1, dilation: [2, 1] }, 3, false],
+  ] as const)('equals unfold + matmul + add, outputs and gradients: input %j, weight %j, %j, groups %i', (xShape, wShape, options, groups, withBias) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const x = randn([...xShape], { dtype, requiresGrad: true });
       const w = randn([...wShape], { dtype, requiresGrad: true });
-      const [o, , kh, kw] = wShape;
-      const b = withBias ? randn([o], { dtype, requiresGrad: true }) : null;
-      const fused = conv2d(x, w, b, options);
-      const cols = unfold(x, [kh, kw], options);
-      const product = w.reshape(o, -1).matmul(cols).reshape(fused.shape);
-      const composed = b === null ? product : product.add(b.reshape(1, o, 1, 1));
+      const b = withBias ? randn([wShape[0]], { dtype, requiresGrad: true }) : null;
+      const fused = conv2d(x, w, b, { ...options, groups });
+      const composed = testing.conv2dReference(x, w, b, options, groups);
       const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-5, atol: 1e-5 };
       testing.assertClose(fused, composed, tol);
       const g = randn([...fused.shape], { dtype });
@@ -155,6 +155,8 @@ describe('bad input gets a clear error naming the op and the values', () => {
     expect(() => conv2d(x, randn([2, 3, 3, 3]))).toThrow('expects 3 input channels, but the input of shape [1, 4, 5, 5] has 4');
     expect(() => conv2d(randn([4, 5]), randn([2, 4, 3, 3]))).toThrow('conv2d: expected a 3-D (unbatched) or 4-D (batched) input, got shape [4, 5]');
     expect(() => conv2d(x, randn([2, 4, 3, 3]), randn([3]))).toThrow('conv2d: bias must be a 1-D tensor of 2 values, got shape [3]');
+    expect(() => conv2d(x, randn([2, 4, 3, 3], { dtype: 'float64' }))).toThrow('conv2d: expected the input, weight of one dtype (as torch), got float32, float64');
+    expect(() => conv2d(x, randn([2, 4, 3, 3]), randn([2], { dtype: 'float64' }))).toThrow('conv2d: expected the input, weight and bias of one dtype (as torch), got float32, float32, float64');
     expect(() => conv2d(x, randn([2, 4, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow("conv2d: padding='same' is not supported for strided convolutions");
     expect(() => conv2d(x, randn([2, 4, 3, 3]), null, { stride: 0 })).toThrow('conv2d: stride must be an integer >= 1 or a pair of them, got 0');
     expect(() => convTranspose2d(x, randn([4, 2, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(

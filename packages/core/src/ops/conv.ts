@@ -7,7 +7,7 @@ import { formatShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
 import { pad } from './pad';
-import { fold, pair, unfold, windowGeometry, type Size2, type Size1 } from './unfold';
+import { fold, pair, windowGeometry, type Size2, type Size1 } from './unfold';
 import { empty, requireFloat } from './util';
 
 /** Options of conv2d (conv1d takes single numbers): torch's stride, padding, dilation and groups. */
@@ -69,45 +69,46 @@ function samePadding(x: Tensor, kernel: [number, number], dilation: [number, num
   return [before, padded];
 }
 
-type ConvState = { geometry: WindowGeometry; outChannels: number };
+type ConvState = { geometry: WindowGeometry; outChannels: number; groups: number };
 
 /**
- * A convolution with one group, its bias added per output channel, as one op with kernels of its
- * own, which never hold the whole batch's unfolded columns at once: equal to the composition
- * unfold + matmul + add (conv.test.ts checks them against each other), which groups > 1 take.
+ * A convolution of `groups` groups, its bias added per output channel, as one op with kernels of
+ * its own, which never hold the whole batch's unfolded columns at once: equal to the composition
+ * unfold + matmul + add (conv2dReference in @wick/core/testing; conv.test.ts checks them against
+ * each other).
  */
-class Conv2dOneGroup extends Function {
-  static forward(ctx: Context<ConvState>, x: Tensor, weight: Tensor, bias: Tensor | null, geometry: WindowGeometry): Tensor {
+class Conv2dOp extends Function {
+  static forward(ctx: Context<ConvState>, x: Tensor, weight: Tensor, bias: Tensor | null, geometry: WindowGeometry, groups: number): Tensor {
     const outChannels = weight.shape[0];
-    ctx.state = { geometry, outChannels };
+    ctx.state = { geometry, outChannels, groups };
     ctx.saveForBackward(x, weight);
     const out = empty([geometry.batch, outChannels, geometry.outH, geometry.outW], x.dtype);
-    kernels().conv2dForward(x.dataSync(), weight.dataSync(), bias === null ? null : bias.dataSync(), geometry, outChannels, out.storage.data);
+    kernels().conv2dForward(x.dataSync(), weight.dataSync(), bias === null ? null : bias.dataSync(), geometry, outChannels, groups, out.storage.data);
     return out;
   }
-  // d out = W d cols + b, so dW = sum_n gOut[n] cols[n]^T, dx = col2im(W^T gOut[n]) and db =
-  // gOut summed over all but the channel dim.
+  // Per image and group, out = W cols + b, so dW = sum_n gOut[n] cols[n]^T, dx = col2im(W^T
+  // gOut[n]) and db = gOut summed over all but the channel dim.
   static backward(ctx: Context<ConvState>, g: Tensor) {
     const [x, weight] = ctx.savedTensors;
-    const { geometry, outChannels } = ctx.state;
+    const { geometry, outChannels, groups } = ctx.state;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (ctx.needsInputGrad[0]) {
       gx = empty(x.shape, g.dtype);
-      kernels().conv2dInputGrad(weight.dataSync(), g.dataSync(), geometry, outChannels, gx.storage.data);
+      kernels().conv2dInputGrad(weight.dataSync(), g.dataSync(), geometry, outChannels, groups, gx.storage.data);
     }
     if (ctx.needsInputGrad[1]) {
       gw = empty(weight.shape, g.dtype);
-      kernels().conv2dWeightGrad(x.dataSync(), g.dataSync(), geometry, outChannels, gw.storage.data);
+      kernels().conv2dWeightGrad(x.dataSync(), g.dataSync(), geometry, outChannels, groups, gw.storage.data);
     }
     const gb = ctx.needsInputGrad[2] ? g.sum([0, 2, 3]) : null;
-    return [gx, gw, gb, null];
+    return [gx, gw, gb, null, null];
   }
 }
 
 /**
  * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d) of a (N, C, H, W) input with
- * (O, C / groups, kh, kw) weights: the input's windows unfolded into columns and multiplied by
+ * (O, C / groups, kh, kw) weights: each image's windows unfolded into columns and multiplied by
  * the weights as a matrix, one product per group.
  */
 export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
@@ -124,6 +125,10 @@ export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Te
     );
   }
   checkBias('conv2d', bias, outChannels);
+  if (weight.dtype !== x0.dtype || (bias !== null && bias.dtype !== x0.dtype)) {
+    const dtypes = [x0, weight, ...(bias === null ? [] : [bias])].map((t) => t.dtype).join(', ');
+    throw new Error(`conv2d: expected the input, weight${bias === null ? '' : ' and bias'} of one dtype (as torch), got ${dtypes}`);
+  }
   const padding = options.padding ?? 0;
   let x = x0;
   let symmetric: Size2;
@@ -133,15 +138,7 @@ export const conv2d = traced('conv2d', function conv2d(input: Tensor, weight: Te
   } else symmetric = padding === 'valid' ? 0 : padding;
   const windows = { stride, dilation, padding: symmetric };
   const g = windowGeometry('conv2d', x.shape, [kh, kw], windows);
-  const n = x.shape[0];
-  let out: Tensor;
-  if (groups === 1 && x.dtype === weight.dtype && (bias === null || bias.dtype === x.dtype)) out = Conv2dOneGroup.apply(x, weight, bias, g);
-  else {
-    // (N, G, C/G * kh * kw, L) columns times (G, O/G, C/G * kh * kw) weights: (N, G, O/G, L).
-    const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, g.outH * g.outW);
-    out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, g.outH, g.outW);
-    if (bias !== null) out = out.add(bias.reshape(1, outChannels, 1, 1));
-  }
+  const out = Conv2dOp.apply(x, weight, bias, g, groups);
   return unbatched ? out.squeeze(0) : out;
 });
 

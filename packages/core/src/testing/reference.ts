@@ -1,4 +1,4 @@
-import { full, ones, pad, stack, unfold, type Tensor } from '../index';
+import { full, matmul, ones, pad, stack, unfold, type Tensor, type WindowOptions } from '../index';
 
 /**
  * Batch normalization composed of reductions and arithmetic, per channel of a (N, C, ...) input:
@@ -73,4 +73,21 @@ export function adaptiveAvgPool2dReference(x: Tensor, outH: number, outW: number
     return stack(windows, dim);
   };
   return pooled(pooled(x, x.ndim - 2, outH), x.ndim - 1, outW);
+}
+
+/**
+ * 2-D convolution of a (N, C, H, W) input with (O, C / groups, kh, kw) weights composed of unfold
+ * and a batched product: (N, G, C/G * kh * kw, L) columns times (G, O/G, C/G * kh * kw) weights,
+ * then the bias added per channel (null to skip). The reference conv2d's own kernels are tested
+ * and benchmarked against; padding is symmetric (conv2d resolves 'same' before its kernels).
+ */
+export function conv2dReference(x: Tensor, weight: Tensor, bias: Tensor | null, windows: WindowOptions, groups: number): Tensor {
+  const [n, , h, w] = x.shape;
+  const [outChannels, groupChannels, kh, kw] = weight.shape;
+  const two = (v: number | readonly number[] | undefined, fallback: number) => (v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : v);
+  const [stride, padding, dilation] = [two(windows.stride, 1), two(windows.padding, 0), two(windows.dilation, 1)];
+  const [oh, ow] = [h, w].map((size, i) => Math.floor((size + 2 * padding[i] - dilation[i] * ([kh, kw][i] - 1) - 1) / stride[i]) + 1);
+  const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, oh * ow);
+  const out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, oh, ow);
+  return bias === null ? out : out.add(bias.reshape(1, outChannels, 1, 1));
 }

@@ -3,20 +3,27 @@ import type { MatrixOperand, WindowGeometry } from '../types';
 import { matmul } from './matmul';
 import { col2im, im2col } from './windows';
 
-// A 2-D convolution (groups = 1) one image at a time: the image's windows unfolded into a
-// (K, L) column matrix, K = C * kh * kw and L = outH * outW, and multiplied with the (O, K)
-// weights. The composed conv2d (unfold + matmul) is the reference these are tested against.
+// A 2-D convolution one image and group at a time: the image's windows over the group's channels
+// unfolded into a (K, L) column matrix, K = C / groups * kh * kw and L = outH * outW, and
+// multiplied with the group's (O / groups, K) weights. A group's channels are contiguous, so a
+// batch of N images of G groups is N * G images of one group, image b of group b % G, and so are
+// the outputs. The composed conv2d (unfold + matmul) is the reference these are tested against.
 
 /** A dense matrix operand at `offset`, read as stored or transposed. */
 function operand(data: Storage, offset: number, transposed = false): MatrixOperand {
   return { data, offset, batchStrides: [], transposed };
 }
 
-/** The sizes of one image's problem: K, L, an image's and an output's element counts (the wasm kernels' too). */
-export function convSizes(g: WindowGeometry, outChannels: number): { k: number; l: number; image: number; output: number } {
-  const k = g.channels * g.kernelH * g.kernelW;
+/**
+ * The sizes of one group's problem in a batch of `groups` groups: K, L, the images of one group
+ * (N * groups), an image's and an output's element counts, and the output channels of one group
+ * (the wasm kernels' too).
+ */
+export function convSizes(g: WindowGeometry, outChannels: number, groups: number) {
+  const channels = g.channels / groups;
+  const o = outChannels / groups;
   const l = g.outH * g.outW;
-  return { k, l, image: g.channels * g.height * g.width, output: outChannels * l };
+  return { k: channels * g.kernelH * g.kernelW, l, images: g.batch * groups, image: channels * g.height * g.width, output: o * l, o, channels };
 }
 
 /** A buffer of `n` values of the storage's type. */
@@ -25,44 +32,49 @@ function like(s: Storage, n: number): Storage {
 }
 
 /**
- * out[n] (O, L) = W (O, K) @ im2col(x[n]) (K, L), plus bias[o] on row o when a bias is given, for
- * every image n of the (N, C, H, W) batch.
+ * out[b] (O/G, L) = W[b % G] (O/G, K) @ im2col(x[b]) (K, L), plus the group's bias[o] on row o
+ * when a bias is given, for every image b of one group of the (N, C, H, W) batch.
  */
-export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null, g: WindowGeometry, outChannels: number, out: Storage): void {
-  const { k, l, image, output } = convSizes(g, outChannels);
-  const one = { ...g, batch: 1 };
+export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null, g: WindowGeometry, outChannels: number, groups: number, out: Storage): void {
+  const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
+  const one = { ...g, batch: 1, channels };
   const cols = like(x, k * l);
-  for (let n = 0; n < g.batch; n++) {
-    im2col(x.subarray(n * image, (n + 1) * image), one, cols);
-    const y = out.subarray(n * output, (n + 1) * output);
-    matmul(operand(weight, 0), operand(cols, 0), null, y, [], outChannels, k, l);
+  for (let b = 0; b < images; b++) {
+    const group = b % groups;
+    im2col(x.subarray(b * image, (b + 1) * image), one, cols);
+    const y = out.subarray(b * output, (b + 1) * output);
+    matmul(operand(weight, group * o * k), operand(cols, 0), null, y, [], o, k, l);
     if (bias !== null) {
-      for (let o = 0; o < outChannels; o++) for (let j = o * l; j < (o + 1) * l; j++) y[j] += bias[o];
+      for (let i = 0; i < o; i++) for (let j = i * l; j < (i + 1) * l; j++) y[j] += bias[group * o + i];
     }
   }
 }
 
-/** gradWeight (O, K) = sum over n of gOut[n] (O, L) @ im2col(x[n])^T (L, K), the images summed in order. */
-export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, gradWeight: Storage): void {
-  const { k, l, image, output } = convSizes(g, outChannels);
-  const one = { ...g, batch: 1 };
+/** gradWeight[G] (O/G, K) = sum over n of gOut[b] (O/G, L) @ im2col(x[b])^T (L, K) for the images b = n * G + group, summed in order. */
+export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradWeight: Storage): void {
+  const { k, l, image, output, o, channels } = convSizes(g, outChannels, groups);
+  const one = { ...g, batch: 1, channels };
   const cols = like(x, k * l);
-  const part = like(x, outChannels * k);
+  const part = like(x, o * k);
   gradWeight.fill(0);
-  for (let n = 0; n < g.batch; n++) {
-    im2col(x.subarray(n * image, (n + 1) * image), one, cols);
-    matmul(operand(gOut, n * output), operand(cols, 0, true), null, part, [], outChannels, l, k);
-    for (let i = 0; i < part.length; i++) gradWeight[i] += part[i];
+  for (let group = 0; group < groups; group++) {
+    const acc = gradWeight.subarray(group * o * k, (group + 1) * o * k);
+    for (let n = 0; n < g.batch; n++) {
+      const b = n * groups + group;
+      im2col(x.subarray(b * image, (b + 1) * image), one, cols);
+      matmul(operand(gOut, b * output), operand(cols, 0, true), null, part, [], o, l, k);
+      for (let i = 0; i < part.length; i++) acc[i] += part[i];
+    }
   }
 }
 
-/** gradInput[n] = col2im(W^T (K, O) @ gOut[n] (O, L)): each column entry's gradient added back into its pixel. */
-export function conv2dInputGrad(weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, gradInput: Storage): void {
-  const { k, l, image, output } = convSizes(g, outChannels);
-  const one = { ...g, batch: 1 };
+/** gradInput[b] = col2im(W[b % G]^T (K, O/G) @ gOut[b] (O/G, L)): each column entry's gradient added back into its pixel. */
+export function conv2dInputGrad(weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradInput: Storage): void {
+  const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
+  const one = { ...g, batch: 1, channels };
   const cols = like(gOut, k * l);
-  for (let n = 0; n < g.batch; n++) {
-    matmul(operand(weight, 0, true), operand(gOut, n * output), null, cols, [], k, outChannels, l);
-    col2im(cols, one, gradInput.subarray(n * image, (n + 1) * image));
+  for (let b = 0; b < images; b++) {
+    matmul(operand(weight, (b % groups) * o * k, true), operand(gOut, b * output), null, cols, [], k, o, l);
+    col2im(cols, one, gradInput.subarray(b * image, (b + 1) * image));
   }
 }

@@ -505,16 +505,19 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
   });
 
   // Columns of a partial last panel (l = 26 * 26) and of whole panels (l = 24 * 24), with padding
-  // and stride in the second; both large enough for the worker to share every pass (the weight
-  // gradient's 5 and 9 column panels split unevenly).
+  // and stride in the second, two groups in the third and one group per channel in the fourth;
+  // all large enough for the worker to share every pass (the weight gradient's 5 and 9 column
+  // panels split unevenly; the groups' panels go whole to the threads).
   test.each([
-    [{ batch: 3, channels: 4, height: 28, width: 28, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 26, outW: 26 }, 16],
-    [{ batch: 4, channels: 8, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12],
-  ])('convolutions split each pass with the worker, bit for bit as on one thread (%#)', (g, o) => {
+    [{ batch: 3, channels: 4, height: 28, width: 28, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 26, outW: 26 }, 16, 1],
+    [{ batch: 4, channels: 8, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12, 1],
+    [{ batch: 3, channels: 8, height: 28, width: 28, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 26, outW: 26 }, 32, 2],
+    [{ batch: 8, channels: 32, height: 30, width: 30, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 30, outW: 30 }, 32, 32],
+  ])('convolutions split each pass with the worker, bit for bit as on one thread (%#)', (g, o, groups) => {
     const backend = createWasmBackend();
     backend?.setThreads?.(1);
     const gen = new Generator(7);
-    const k = g.channels * g.kernelH * g.kernelW;
+    const k = (g.channels / groups) * g.kernelH * g.kernelW;
     const x = randn([g.batch * g.channels * g.height * g.width], { generator: gen }).dataSync();
     const weight = randn([o * k], { generator: gen }).dataSync();
     const gOut = randn([g.batch * o * g.outH * g.outW], { generator: gen }).dataSync();
@@ -523,16 +526,16 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
       const out = new Float32Array(gOut.length).fill(NaN);
       const gradWeight = new Float32Array(weight.length).fill(NaN);
       const gradInput = new Float32Array(x.length).fill(NaN);
-      fast(backend, 'conv2dForward', x, weight, bias, g, o, out);
-      fast(backend, 'conv2dWeightGrad', x, gOut, g, o, gradWeight);
-      fast(backend, 'conv2dInputGrad', weight, gOut, g, o, gradInput);
+      fast(backend, 'conv2dForward', x, weight, bias, g, o, groups, out);
+      fast(backend, 'conv2dWeightGrad', x, gOut, g, o, groups, gradWeight);
+      fast(backend, 'conv2dInputGrad', weight, gOut, g, o, groups, gradInput);
       return [out, gradWeight, gradInput];
     };
     const one = run();
     const plain = [new Float32Array(gOut.length), new Float32Array(weight.length), new Float32Array(x.length)];
-    cpuKernels.conv2dForward(x, weight, bias, g, o, plain[0]);
-    cpuKernels.conv2dWeightGrad(x, gOut, g, o, plain[1]);
-    cpuKernels.conv2dInputGrad(weight, gOut, g, o, plain[2]);
+    cpuKernels.conv2dForward(x, weight, bias, g, o, groups, plain[0]);
+    cpuKernels.conv2dWeightGrad(x, gOut, g, o, groups, plain[1]);
+    cpuKernels.conv2dInputGrad(weight, gOut, g, o, groups, plain[2]);
     plain.forEach((expected, pass) => {
       for (let i = 0; i < expected.length; i++) expect(Math.abs(one[pass][i] - expected[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(expected[i])));
     });
