@@ -40,6 +40,7 @@ for seed in SEEDS:
             ('normal_', lambda: torch.empty(17, dtype=dtype).normal_(2, 3)),
             ('normal_ small', lambda: torch.empty(5, dtype=dtype).normal_(2, 3)),
             ('bernoulli_', lambda: torch.empty(100, dtype=dtype).bernoulli_(0.3)),
+            ('bernoulli_ large', lambda: torch.empty(100003, dtype=dtype).bernoulli_(0.5)),
             ('bernoulli', lambda: torch.bernoulli(torch.linspace(0, 1, 50, dtype=dtype))),
         ]:
             torch.manual_seed(seed)

@@ -11,3 +11,4 @@ export * from './windows';
 export * from './pool';
 export * from './conv';
 export * from './normalization';
+export * from './random';

@@ -194,3 +194,16 @@ export interface AdagradHyper {
   /** The step count after this step. */
   readonly step: number;
 }
+
+/**
+ * mt19937's state as torch's CPU generator keeps it (mt19937_data_pod): its 624 words, the draws
+ * left before the next twist, and the next word to draw. Kernels that draw advance it in place.
+ */
+export interface Mt19937State {
+  /** The 624 words. */
+  readonly words: Uint32Array;
+  /** Draws left before the next twist (1 means the next draw twists first). */
+  left: number;
+  /** Index of the next word to draw. */
+  next: number;
+}

@@ -1,4 +1,5 @@
 import type { DType, Storage } from '../dtype';
+import { kernels } from '../backend';
 import type { Generator } from './random';
 
 // torch's transformations from raw draws to distributions (aten/src/ATen/core/TransformationHelper.h,
@@ -6,7 +7,6 @@ import type { Generator } from './random';
 // torch's numbers: the same draws (32 or 64 bits), in the same order, mapped the same way.
 
 const TWO_POW_24 = 16777216;
-const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
 /** Splits a double into two halves of 26 bits or fewer whose sum it is exactly (Veltkamp). */
@@ -113,21 +113,9 @@ export function fillNormal(data: Storage, dtype: DType, mean: number, std: numbe
   }
 }
 
-/**
- * Fills `data` with 1 where a 64-bit uniform falls below p, else 0 (torch's bernoulli_(p)). The
- * uniform is u / 2^53 for the draw's low 53 bits u, and u / 2^53 < p exactly when u < p * 2^53
- * (scaling by a power of two is exact): so the draw's high 21 and low 32 bits are compared with
- * the threshold's as integers, without a division.
- */
+/** Fills `data` with 1 where a 64-bit uniform falls below p, else 0 (torch's bernoulli_(p)): the kernel draws from g's stream. */
 export function fillBernoulli(data: Storage, p: number, g: Generator): void {
-  const threshold = p * TWO_POW_53;
-  const high = Math.floor(threshold / TWO_POW_32);
-  const low = threshold - high * TWO_POW_32;
-  for (let i = 0; i < data.length; i++) {
-    const h = g.nextUint32() & 0x1fffff;
-    const l = g.nextUint32();
-    data[i] = h < high || (h === high && l < low) ? 1 : 0;
-  }
+  kernels().bernoulli(g.stream, p, data);
 }
 
 /**

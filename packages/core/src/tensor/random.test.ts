@@ -25,6 +25,7 @@ const DRAWS: Record<string, (s: Stream) => Tensor> = {
   normal_: (s) => zeros([17], { dtype: s.dtype as DType }).normal_(2, 3),
   'normal_ small': (s) => zeros([5], { dtype: s.dtype as DType }).normal_(2, 3),
   bernoulli_: (s) => zeros([100], { dtype: s.dtype as DType }).bernoulli_(0.3),
+  'bernoulli_ large': (s) => zeros([100003], { dtype: s.dtype as DType }).bernoulli_(0.5),
   bernoulli: (s) => bernoulli(probs(s.dtype as DType)),
   randperm: (s) => randperm(s.size),
   'randint 0 10': (s) => randint(0, 10, [s.size]),

@@ -1,7 +1,5 @@
-/** Words of mt19937's state. */
-const N = 624;
-/** The twist's middle offset. */
-const M = 397;
+import { MT_WORDS, nextWord } from '../backend/cpu/mt19937';
+import type { Mt19937State } from '../backend';
 /** torch's default seed for a new Generator and for the default generator at start-up. */
 const DEFAULT_SEED = 67280421310721;
 /** Bytes of torch's CPU generator state (torch.get_rng_state()): see getState(). */
@@ -17,26 +15,13 @@ function seedParts(op: string, seed: number | bigint): [number, bigint] {
   return [Number(BigInt.asUintN(32, big)), BigInt.asUintN(64, big)];
 }
 
-/** mt19937's upper bit and its matrix A, as int32s (the same bits). */
-const UPPER_BIT = 0x80000000 | 0;
-const MATRIX_A = 0x9908b0df | 0;
-
-/**
- * The twist's mix of two words: their upper and lower bits shifted, xor A where the lower word
- * is odd. `-(v & 1) & A` is A or 0 without a branch, and keeps every value an int32.
- */
-const twistMix = (u: number, v: number) => (((u & UPPER_BIT) | (v & 0x7fffffff)) >>> 1) ^ (-(v & 1) & MATRIX_A);
-
 /**
  * A source of random numbers, as torch.Generator on the CPU: the Mersenne Twister (mt19937)
  * seeded as torch.manual_seed seeds it, so that, with Wick's distributions drawing from it in
  * torch's order, the same seed gives torch's numbers (see distributions.ts).
  */
 export class Generator {
-  private readonly mt = new Uint32Array(N);
-  /** Draws left before the next twist, and the next word to draw: mt19937_data_pod's left_ and next_. */
-  private left = 1;
-  private next = 0;
+  private readonly state: Mt19937State = { words: new Uint32Array(MT_WORDS), left: 1, next: 0 };
   private seedValue = 0n;
   /** The second normal of the last Box-Muller pair drawn one at a time, as torch caches it. */
   private nextDoubleNormal: number | null = null;
@@ -54,14 +39,14 @@ export class Generator {
    */
   manualSeed(seed: number | bigint): this {
     const [low, full] = seedParts('manualSeed', seed);
-    const mt = this.mt;
+    const mt = this.state.words;
     mt[0] = low;
-    for (let j = 1; j < N; j++) {
+    for (let j = 1; j < MT_WORDS; j++) {
       const prev = mt[j - 1] ^ (mt[j - 1] >>> 30);
       mt[j] = Math.imul(1812433253, prev) + j;
     }
-    this.left = 1;
-    this.next = 0;
+    this.state.left = 1;
+    this.state.next = 0;
     this.seedValue = full;
     this.nextDoubleNormal = null;
     this.nextFloatNormal = null;
@@ -94,11 +79,11 @@ export class Generator {
     const bytes = new Uint8Array(STATE_BYTES);
     const view = new DataView(bytes.buffer);
     view.setBigUint64(0, this.seedValue, true);
-    view.setInt32(8, this.left, true);
+    view.setInt32(8, this.state.left, true);
     view.setInt32(12, 1, true);
-    view.setBigUint64(16, BigInt(this.next), true);
-    for (let j = 0; j < N; j++) view.setBigUint64(24 + 8 * j, BigInt(this.mt[j]), true);
-    const tail = 24 + 8 * N;
+    view.setBigUint64(16, BigInt(this.state.next), true);
+    for (let j = 0; j < MT_WORDS; j++) view.setBigUint64(24 + 8 * j, BigInt(this.state.words[j]), true);
+    const tail = 24 + 8 * MT_WORDS;
     // normal_x, normal_y, normal_rho (doubles), normal_is_valid (int32), then the float cache.
     if (this.nextDoubleNormal !== null) {
       view.setFloat64(tail + 8, this.nextDoubleNormal, true);
@@ -119,14 +104,14 @@ export class Generator {
     const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
     const left = view.getInt32(8, true);
     const next = Number(view.getBigUint64(16, true));
-    if (view.getInt32(12, true) !== 1 || left < 1 || left > N || next > N) {
+    if (view.getInt32(12, true) !== 1 || left < 1 || left > MT_WORDS || next > MT_WORDS) {
       throw new Error(`setState: not a valid generator state (left ${left}, next ${next}, seeded ${view.getInt32(12, true)})`);
     }
-    for (let j = 0; j < N; j++) this.mt[j] = Number(view.getBigUint64(24 + 8 * j, true) & 0xffffffffn);
-    const tail = 24 + 8 * N;
+    for (let j = 0; j < MT_WORDS; j++) this.state.words[j] = Number(view.getBigUint64(24 + 8 * j, true) & 0xffffffffn);
+    const tail = 24 + 8 * MT_WORDS;
     this.seedValue = view.getBigUint64(0, true);
-    this.left = left;
-    this.next = next;
+    this.state.left = left;
+    this.state.next = next;
     this.nextDoubleNormal = view.getInt32(tail + 24, true) !== 0 ? view.getFloat64(tail + 8, true) : null;
     this.nextFloatNormal = view.getUint8(tail + 36) !== 0 ? view.getFloat32(tail + 32, true) : null;
     return this;
@@ -134,13 +119,12 @@ export class Generator {
 
   /** @internal The next 32 random bits (torch's generator->random()). */
   nextUint32(): number {
-    if (--this.left === 0) this.twist();
-    let y = this.mt[this.next++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return nextWord(this.state);
+  }
+
+  /** @internal The mt19937 state itself, for kernels that draw many values at once (advancing it). */
+  get stream(): Mt19937State {
+    return this.state;
   }
 
   /**
@@ -172,16 +156,6 @@ export class Generator {
     this.nextDoubleNormal = value;
   }
 
-  /** mt19937's regeneration of its 624 words. */
-  private twist(): void {
-    const mt = this.mt;
-    let k = 0;
-    for (; k < N - M; k++) mt[k] = mt[k + M] ^ twistMix(mt[k], mt[k + 1]);
-    for (; k < N - 1; k++) mt[k] = mt[k + M - N] ^ twistMix(mt[k], mt[k + 1]);
-    mt[N - 1] = mt[M - 1] ^ twistMix(mt[N - 1], mt[0]);
-    this.left = N;
-    this.next = 0;
-  }
 }
 
 /** The generator used when none is given, seeded as torch's default CPU generator is at start-up. */

@@ -4,6 +4,7 @@ import { binary, clamp, powScalar, reluBackward, unary, where } from './elementw
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
 import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForward, softCrossEntropyBackward, softCrossEntropyForward } from './loss';
 import { matmul } from './matmul';
+import { bernoulli } from './mt19937';
 import { batchNormBackward, channelAffine, channelStats, layerNormBackward, layerNormForward } from './normalization';
 import { averagePool2dBackward, averagePool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
 import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
@@ -34,6 +35,8 @@ export const cpuKernels = {
   where,
   /** ReLU's gradient: g where x > 0, else 0. */
   reluBackward,
+  /** 1 where a uniform drawn from an mt19937 stream falls below p, else 0 (torch's bernoulli_(p)), advancing the stream. */
+  bernoulli,
   /** Sum, mean, max, min, product or sum of squares over the given dims. */
   reduce,
   /** The values and first indices of the max or min along one dim. */
@@ -56,11 +59,11 @@ export const cpuKernels = {
   im2col,
   /** Folds columns back into images, summing overlaps (fold, the adjoint of im2col). */
   col2im,
-  /** A one-group 2-D convolution of a batch, image by image, without the batch's whole column matrix. */
+  /** A 2-D convolution of a batch in groups, image by image, without the batch's whole column matrix. */
   conv2dForward,
-  /** A one-group convolution's weight gradient, summed over the batch. */
+  /** A convolution's weight gradient, summed over the batch. */
   conv2dWeightGrad,
-  /** A one-group convolution's input gradient (col2im of the weights' transpose times the output gradient). */
+  /** A convolution's input gradient (col2im of the weights' transpose times the output gradient). */
   conv2dInputGrad,
   /** 2-D max pooling: each window's maximum and its index within the channel. */
   maxPool2dForward,

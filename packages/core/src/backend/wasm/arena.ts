@@ -89,9 +89,15 @@ export class Arena {
     view.set(data.subarray(from, from + count), pointer / view.BYTES_PER_ELEMENT);
   }
 
-  /** Writes int32 values (a kernel's counters and parameter blocks) at pointer. */
-  putInts(values: readonly number[], pointer: number): void {
+  /** Writes 32-bit integers (a kernel's counters and parameter blocks; uint32 values keep their bits) at pointer. */
+  putInts(values: ArrayLike<number>, pointer: number): void {
     this.heapInts.set(values, pointer / 4);
+  }
+
+  /** Reads `count` 32-bit integers at pointer into `into` (a Uint32Array gets the same bits) and returns it. */
+  takeInts<T extends Int32Array | Uint32Array>(pointer: number, count: number, into: T): T {
+    into.set(this.heapInts.subarray(pointer / 4, pointer / 4 + count));
+    return into;
   }
 
   /** Copies n values in and zeroes the buffer up to `size` values. */

@@ -11,10 +11,11 @@ import { windowKernels } from './windows';
 import { convKernels } from './conv';
 import { poolKernels } from './pool';
 import { normalizationKernels } from './normalization';
+import { randomKernels } from './random';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates, im2col/col2im, one-group convolutions, max and average pooling, batch and layer norm; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im, convolutions, max and average pooling, batch and layer norm, Bernoulli draws; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena, build: KernelBuild): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? () => startThreads(build) : null);
@@ -30,6 +31,7 @@ function backendOver(arena: Arena, build: KernelBuild): Backend {
       ...convKernels((work, sizes) => gemm.place(work, false, sizes)),
       ...poolKernels(arena),
       ...normalizationKernels(arena),
+      ...randomKernels(arena),
     },
     setThreads: (threads) => gemm.setThreads(threads),
     getThreads: () => gemm.threads,

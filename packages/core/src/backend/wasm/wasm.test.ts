@@ -5,6 +5,8 @@ import {
 import { Gemm } from './gemm';
 import { createWasmBackendOf } from './index';
 import { createArena, preferredBuild, startThreads, type KernelBuild } from './load';
+import { nextWord } from '../cpu/mt19937';
+import type { Mt19937State } from '../types';
 
 const wasm = createWasmBackend();
 const build: KernelBuild = preferredBuild() ?? 'simd';
@@ -578,5 +580,50 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     expect(getNumThreads()).toBe(2);
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);
+  });
+});
+
+describe('wasm Bernoulli draws', () => {
+  /** A copy of a stream's state, to draw the same words twice. */
+  const copyOf = (s: Mt19937State): Mt19937State => ({ words: s.words.slice(), left: s.left, next: s.next });
+
+  // Runs of every length around the vector step (4 elements of 8 words) and the twist (624
+  // words, 312 elements), one after another, so that they start at every offset before a twist;
+  // from a fresh seed, and after one 32-bit draw, which leaves an even count of words before the
+  // twist between elements (eight words before it then take the twist inside a vector step).
+  test.each([0, 1])("draw the plain kernel's values and leave the stream where it does (%i draws first)", (before) => {
+    const plain = copyOf(new Generator(5).stream);
+    for (let i = 0; i < before; i++) nextWord(plain);
+    const fastStream = copyOf(plain);
+    for (let round = 0; round < 3; round++) {
+      for (const [n, p] of [[1, 0.5], [3, 0.3], [4, 0.7], [5, 0], [311, 1], [312, 0.5], [313, 0.25], [1000, 0.9], [4097, 0.5], [7, 0.5]] as const) {
+        const expected = new Float32Array(n).fill(NaN);
+        const actual = new Float32Array(n).fill(NaN);
+        cpuKernels.bernoulli(plain, p, expected);
+        inWasm('bernoulli', fastStream, p, actual);
+        expect(same(actual, expected)).toBe(true);
+        expect([fastStream.left, fastStream.next, same(new Float32Array(fastStream.words.buffer), new Float32Array(plain.words.buffer))]).toEqual([plain.left, plain.next, true]);
+      }
+    }
+  });
+
+  // A threshold whose high 21 bits equal a draw's: the low words decide, in the vector lanes (the
+  // stream twisted already) and in the scalar tail alike.
+  test.each([4, 1])('compare the low word where the high words tie with the threshold (%i elements)', (n) => {
+    const stream = new Generator(9).stream;
+    nextWord(stream);
+    nextWord(stream);
+    const probe = copyOf(stream);
+    const high = nextWord(probe) & 0x1fffff;
+    const low = nextWord(probe);
+    for (const offset of [-1, 0, 1]) {
+      const p = (high * 2 ** 32 + low + offset) / 2 ** 53;
+      const expected = new Float32Array(n);
+      const actual = new Float32Array(n);
+      cpuKernels.bernoulli(copyOf(stream), p, expected);
+      inWasm('bernoulli', copyOf(stream), p, actual);
+      expect(actual[0]).toBe(offset > 0 ? 1 : 0);
+      expect(same(actual, expected)).toBe(true);
+    }
   });
 });
