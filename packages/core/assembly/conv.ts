@@ -152,3 +152,24 @@ function addColumns(part: usize, acc: usize, rows: i32, width: i32, j0: i32, j1:
     }
   }
 }
+
+/**
+ * gradBias[group * outChannels + i] = row i of gOut[b] summed, over the images b of each group in
+ * turn (each row summed in four lanes, then the lanes): the bias gradient.
+ */
+export function convBiasGrad(gOut: usize, outChannels: i32, l: i32, images: i32, groups: i32, gradBias: usize): void {
+  memory.fill(gradBias, 0, <usize>(outChannels * groups) << 2);
+  for (let b = 0; b < images; b++) {
+    const into = gradBias + (<usize>((b % groups) * outChannels) << 2);
+    for (let i = 0; i < outChannels; i++) {
+      const row = gOut + (<usize>((b * outChannels + i) * l) << 2);
+      let lanes = f32x4.splat(0);
+      let j = 0;
+      for (; j + 4 <= l; j += 4) lanes = f32x4.add(lanes, v128.load(row + (<usize>j << 2)));
+      let sum = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3));
+      for (; j < l; j++) sum += load<f32>(row + (<usize>j << 2));
+      const at = into + (<usize>i << 2);
+      store<f32>(at, load<f32>(at) + sum);
+    }
+  }
+}

@@ -91,17 +91,9 @@ class Conv2dOp extends Function {
   static backward(ctx: Context<ConvState>, g: Tensor) {
     const [x, weight] = ctx.savedTensors;
     const { geometry, outChannels, groups } = ctx.state;
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) {
-      gx = empty(x.shape, g.dtype);
-      kernels().conv2dInputGrad(weight.dataSync(), g.dataSync(), geometry, outChannels, groups, gx.storage.data);
-    }
-    if (ctx.needsInputGrad[1]) {
-      gw = empty(weight.shape, g.dtype);
-      kernels().conv2dWeightGrad(x.dataSync(), g.dataSync(), geometry, outChannels, groups, gw.storage.data);
-    }
-    const gb = ctx.needsInputGrad[2] ? g.sum([0, 2, 3]) : null;
+    const [gx, gw, gb] = [x.shape, weight.shape, [outChannels]].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
+    const data = (t: Tensor | null) => (t === null ? null : t.storage.data);
+    kernels().conv2dBackward(x.dataSync(), weight.dataSync(), g.dataSync(), geometry, outChannels, groups, data(gx), data(gw), data(gb));
     return [gx, gw, gb, null, null];
   }
 }

@@ -51,7 +51,7 @@ export function conv2dForward(x: Storage, weight: Storage, bias: Storage | null,
 }
 
 /** gradWeight[G] (O/G, K) = sum over n of gOut[b] (O/G, L) @ im2col(x[b])^T (L, K) for the images b = n * G + group, summed in order. */
-export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradWeight: Storage): void {
+function weightGrad(x: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradWeight: Storage): void {
   const { k, l, image, output, o, channels } = convSizes(g, outChannels, groups);
   const one = { ...g, batch: 1, channels };
   const cols = like(x, k * l);
@@ -69,7 +69,7 @@ export function conv2dWeightGrad(x: Storage, gOut: Storage, g: WindowGeometry, o
 }
 
 /** gradInput[b] = col2im(W[b % G]^T (K, O/G) @ gOut[b] (O/G, L)): each column entry's gradient added back into its pixel. */
-export function conv2dInputGrad(weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradInput: Storage): void {
+function inputGrad(weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number, gradInput: Storage): void {
   const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
   const one = { ...g, batch: 1, channels };
   const cols = like(gOut, k * l);
@@ -77,4 +77,29 @@ export function conv2dInputGrad(weight: Storage, gOut: Storage, g: WindowGeometr
     matmul(operand(weight, (b % groups) * o * k, true), operand(gOut, b * output), null, cols, [], k, o, l);
     col2im(cols, one, gradInput.subarray(b * image, (b + 1) * image));
   }
+}
+
+/** gradBias[o] = gOut summed over the batch and positions: each image's row sum added in turn. */
+function biasGrad(gOut: Storage, images: number, channels: number, l: number, gradBias: Storage): void {
+  gradBias.fill(0);
+  for (let b = 0; b < images; b++) {
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let j = (b * channels + c) * l, end = j + l; j < end; j++) sum += gOut[j];
+      gradBias[c] += sum;
+    }
+  }
+}
+
+/**
+ * A convolution's gradients from its output gradient, those asked for (the others null): the
+ * input's (which needs the weights), the weights' (which needs the input) and the bias's.
+ */
+export function conv2dBackward(
+  x: Storage, weight: Storage, gOut: Storage, g: WindowGeometry, outChannels: number, groups: number,
+  gradInput: Storage | null, gradWeight: Storage | null, gradBias: Storage | null,
+): void {
+  if (gradInput !== null) inputGrad(weight, gOut, g, outChannels, groups, gradInput);
+  if (gradWeight !== null) weightGrad(x, gOut, g, outChannels, groups, gradWeight);
+  if (gradBias !== null) biasGrad(gOut, g.batch, outChannels, g.outH * g.outW, gradBias);
 }

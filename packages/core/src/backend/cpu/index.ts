@@ -1,4 +1,4 @@
-import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv';
+import { conv2dBackward, conv2dForward } from './conv';
 import { copy, fill } from './copy';
 import { binary, clamp, powScalar, reluBackward, unary, where } from './elementwise';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing';
@@ -61,10 +61,8 @@ export const cpuKernels = {
   col2im,
   /** A 2-D convolution of a batch in groups, image by image, without the batch's whole column matrix. */
   conv2dForward,
-  /** A convolution's weight gradient, summed over the batch. */
-  conv2dWeightGrad,
-  /** A convolution's input gradient (col2im of the weights' transpose times the output gradient). */
-  conv2dInputGrad,
+  /** A convolution's input, weight and bias gradients (those asked for) from its output gradient. */
+  conv2dBackward,
   /** 2-D max pooling: each window's maximum and its index within the channel. */
   maxPool2dForward,
   /** Max pooling's gradient: each output gradient added at its maximum's index. */

@@ -55,38 +55,46 @@ export function convKernels(place: PlaceWork): FastKernels {
         arena.take(outPtr, images * output, out);
       },
     },
-    conv2dWeightGrad: {
-      supports: (x, gOut, _g, _o, _groups, gradWeight) => float32(x, gOut, gradWeight),
-      run(x, gOut, g, outChannels, groups, gradWeight) {
+    conv2dBackward: {
+      supports: (x, weight, gOut, _g, _o, _groups, gradInput, gradWeight, gradBias) => float32(x, weight, gOut, gradInput, gradWeight, gradBias),
+      run(x, weight, gOut, g, outChannels, groups, gradInput, gradWeight, gradBias) {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
-        // gOut[b] (O/G, L) times the columns read transposed (L, K), which are always packed.
-        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, images * output * 4, outChannels * k * 4], [k * l * 4, packedASize(o, l), packedBSize(k, l), o * k * 4, 128]);
-        const [xPtr, gPtr, acc] = s.pointers;
-        const { arena } = s.placement;
-        arena.put(x, 0, images * image, xPtr);
-        arena.put(gOut, 0, images * output, gPtr);
-        // With fewer groups than threads, each group's panels are split in as many runs: every
-        // claim repacks each image's gOut.
-        const panels = Math.ceil(k / 8);
-        const chunk = groups >= s.threads ? panels : Math.ceil(panels / s.threads);
-        shareWork(s.placement, 'convWeightGradShared', s.counter, [s.geometry, xPtr, gPtr, o, acc, g.batch, groups, s.counter, chunk], s.own, s.theirs);
-        arena.take(acc, outChannels * k, gradWeight);
-      },
-    },
-    conv2dInputGrad: {
-      supports: (weight, gOut, _g, _o, _groups, gradInput) => float32(weight, gOut, gradInput),
-      run(weight, gOut, g, outChannels, groups, gradInput) {
-        const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
+        const passes = (gradInput === null ? 0 : 1) + (gradWeight === null ? 0 : 1);
         const packed = packedASize(k, o);
-        const s = layOut(place, g, channels, images * o * k * l, [outChannels * k * 4, images * output * 4, groups * packed, images * image * 4], [k * l * 4, packedBSize(l, o), 128]);
-        const [wPtr, gPtr, packedWt, dx] = s.pointers;
+        // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
+        // weight gradient's images and sums, then the bias gradient. Each thread's own: one
+        // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
+        // gradient's per-image part, and a scratch tile.
+        const s = layOut(place, g, channels, passes * images * o * k * l, [
+          images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4,
+        ], [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr] = s.pointers;
         const { arena } = s.placement;
-        arena.put(weight, 0, outChannels * k, wPtr);
         arena.put(gOut, 0, images * output, gPtr);
-        // W[group]^T (K, O/G): each group's weights (O/G, K) read transposed.
-        for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
-        shareWork(s.placement, 'convInputGradShared', s.counter, [s.geometry, packedWt, o, gPtr, dx, images, groups, s.counter], s.own, s.theirs);
-        arena.take(dx, images * image, gradInput);
+        const [cols, packedB, packedA, part, scratch] = [0, 1, 2, 3, 4];
+        const pick = (buffers: readonly number[], which: readonly number[]) => (buffers.length === 0 ? [] : which.map((i) => buffers[i]));
+        if (gradInput !== null) {
+          arena.put(weight, 0, outChannels * k, wPtr);
+          // W[group]^T (K, O/G): each group's weights (O/G, K) read transposed.
+          for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
+          const own = [cols, packedB, scratch];
+          shareWork(s.placement, 'convInputGradShared', s.counter, [s.geometry, packedWt, o, gPtr, dx, images, groups, s.counter], pick(s.own, own), pick(s.theirs, own));
+          arena.take(dx, images * image, gradInput);
+        }
+        if (gradWeight !== null) {
+          arena.put(x, 0, images * image, xPtr);
+          // With fewer groups than threads, each group's panels are split in as many runs: every
+          // claim repacks each image's gOut.
+          const panels = Math.ceil(k / 8);
+          const chunk = groups >= s.threads ? panels : Math.ceil(panels / s.threads);
+          const own = [cols, packedA, packedB, part, scratch];
+          shareWork(s.placement, 'convWeightGradShared', s.counter, [s.geometry, xPtr, gPtr, o, acc, g.batch, groups, s.counter, chunk], pick(s.own, own), pick(s.theirs, own));
+          arena.take(acc, outChannels * k, gradWeight);
+        }
+        if (gradBias !== null) {
+          arena.kernels.convBiasGrad(gPtr, o, l, images, groups, biasPtr);
+          arena.take(biasPtr, outChannels, gradBias);
+        }
       },
     },
   };

@@ -528,19 +528,24 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
       const out = new Float32Array(gOut.length).fill(NaN);
       const gradWeight = new Float32Array(weight.length).fill(NaN);
       const gradInput = new Float32Array(x.length).fill(NaN);
+      const gradBias = new Float32Array(o).fill(NaN);
       fast(backend, 'conv2dForward', x, weight, bias, g, o, groups, out);
-      fast(backend, 'conv2dWeightGrad', x, gOut, g, o, groups, gradWeight);
-      fast(backend, 'conv2dInputGrad', weight, gOut, g, o, groups, gradInput);
-      return [out, gradWeight, gradInput];
+      fast(backend, 'conv2dBackward', x, weight, gOut, g, o, groups, gradInput, gradWeight, gradBias);
+      return [out, gradWeight, gradInput, gradBias];
     };
     const one = run();
-    const plain = [new Float32Array(gOut.length), new Float32Array(weight.length), new Float32Array(x.length)];
+    const plain = [new Float32Array(gOut.length), new Float32Array(weight.length), new Float32Array(x.length), new Float32Array(o)];
     cpuKernels.conv2dForward(x, weight, bias, g, o, groups, plain[0]);
-    cpuKernels.conv2dWeightGrad(x, gOut, g, o, groups, plain[1]);
-    cpuKernels.conv2dInputGrad(weight, gOut, g, o, groups, plain[2]);
+    cpuKernels.conv2dBackward(x, weight, gOut, g, o, groups, plain[2], plain[1], plain[3]);
     plain.forEach((expected, pass) => {
       for (let i = 0; i < expected.length; i++) expect(Math.abs(one[pass][i] - expected[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(expected[i])));
     });
+    // Each gradient alone is the same bits as all three together.
+    const alone = [new Float32Array(weight.length), new Float32Array(x.length), new Float32Array(o)];
+    fast(backend, 'conv2dBackward', x, weight, gOut, g, o, groups, null, alone[0], null);
+    fast(backend, 'conv2dBackward', x, weight, gOut, g, o, groups, alone[1], null, null);
+    fast(backend, 'conv2dBackward', x, weight, gOut, g, o, groups, null, null, alone[2]);
+    alone.forEach((grad, i) => expect(same(grad, one[i + 1])).toBe(true));
     backend?.setThreads?.(2);
     for (let repeat = 0; repeat < 2; repeat++) run().forEach((two, i) => expect(same(two, one[i])).toBe(true));
     backend?.setThreads?.(1);
