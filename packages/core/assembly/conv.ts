@@ -51,13 +51,15 @@ function fold(g: usize, cols: usize, image: usize): void {
 }
 
 /**
- * out[b] (outChannels x L) = the weights of b's group (packed 4-row panels, outChannels x K each)
- * times image b's columns (K x L), plus bias[o] of its group on row o unless `bias` is 0, for the
- * images claimed one at a time. The columns are always packed (into packedB): even where their
- * panels could be read in place, a contiguous panel is faster to read.
+ * out[b] (outChannels x L) = the weights of b's group (outChannels x K each) times image b's
+ * columns (K x L), plus bias[o] of its group on row o unless `bias` is 0, for the images claimed
+ * one at a time. The weights come packed in 4-row panels, or, where `thin`, row-major: fewer
+ * output channels per group than a panel's 4 rows (depthwise ones among them) take weighted sums
+ * of the columns' rows instead (thinProduct). The columns are otherwise always packed (into
+ * packedB): even where their panels could be read in place, a contiguous panel is faster to read.
  */
 export function convForwardShared(
-  geometry: usize, x: usize, packedW: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize,
+  geometry: usize, x: usize, weights: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize, thin: i32,
   cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
@@ -67,9 +69,46 @@ export function convForwardShared(
     const group = b % groups;
     const y = out + <usize>b * output;
     unfold(geometry, x + <usize>b * imageBytes(geometry), 0, k, cols);
-    gemmPanels(cols, l, 1, 0, y, outChannels, k, l, packedW + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
+    if (thin != 0) thinProduct(weights + (<usize>(group * outChannels * k) << 2), k, 1, outChannels, k, cols, l, y);
+    else gemmPanels(cols, l, 1, 0, y, outChannels, k, l, weights + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
     if (bias != 0) addRowBias(y, bias + (<usize>(group * outChannels) << 2), outChannels, l);
   }
+}
+
+/**
+ * Row i of y (rows x width) = the sum over j < depth, in order, of w[i * rs + j * cs] times row
+ * j of src (depth x width): a product with few rows or a shallow depth, read in place.
+ */
+function thinProduct(w: usize, rs: i32, cs: i32, rows: i32, depth: i32, src: usize, width: i32, y: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const to = y + (<usize>(i * width) << 2);
+    for (let j = 0; j < depth; j++) {
+      const from = src + (<usize>(j * width) << 2);
+      const c = load<f32>(w + (<usize>(i * rs + j * cs) << 2));
+      const cs4 = f32x4.splat(c);
+      let t = 0;
+      if (j == 0) {
+        for (; t + 4 <= width; t += 4) v128.store(to + (<usize>t << 2), f32x4.mul(cs4, v128.load(from + (<usize>t << 2))));
+        for (; t < width; t++) store<f32>(to + (<usize>t << 2), c * load<f32>(from + (<usize>t << 2)));
+      } else {
+        for (; t + 4 <= width; t += 4) {
+          const at = <usize>t << 2;
+          v128.store(to + at, f32x4.add(v128.load(to + at), f32x4.mul(cs4, v128.load(from + at))));
+        }
+        for (; t < width; t++) store<f32>(to + (<usize>t << 2), load<f32>(to + (<usize>t << 2)) + c * load<f32>(from + (<usize>t << 2)));
+      }
+    }
+  }
+}
+
+/** The dot product of n floats at a and at b, summed in four lanes, then the lanes. */
+function dot(a: usize, b: usize, n: i32): f32 {
+  let lanes = f32x4.splat(0);
+  let t = 0;
+  for (; t + 4 <= n; t += 4) lanes = f32x4.add(lanes, f32x4.mul(v128.load(a + (<usize>t << 2)), v128.load(b + (<usize>t << 2))));
+  let sum = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3));
+  for (; t < n; t++) sum += load<f32>(a + (<usize>t << 2)) * load<f32>(b + (<usize>t << 2));
+  return sum;
 }
 
 /** Adds bias[i] to every element of row i of the rows x width matrix at y (the sum a separate add would give). */
@@ -85,20 +124,22 @@ function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
 }
 
 /**
- * dx[b] = fold(W^T of b's group (K x outChannels, packed 4-row panels each) times gOut[b]
- * (outChannels x L)), for the images claimed one at a time, gOut[b] packed into packedB as in
- * convForwardShared.
+ * dx[b] = fold(W^T of b's group (K x outChannels) times gOut[b] (outChannels x L)), for the
+ * images claimed one at a time: W^T packed in 4-row panels per group, gOut[b] packed into packedB
+ * as in convForwardShared; or, where `thin`, the weights row-major (outChannels x K per group) and
+ * the columns' rows weighted sums of gOut[b]'s few rows.
  */
 export function convInputGradShared(
-  geometry: usize, packedWt: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize,
+  geometry: usize, weights: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize, thin: i32,
   cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
-    const weights = packedWt + <usize>(b % groups) * packedBytes(k, outChannels);
-    gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights, packedB, 0, (l + 7) >> 3, scratch);
+    const group = b % groups;
+    if (thin != 0) thinProduct(weights + (<usize>(group * outChannels * k) << 2), 1, k, k, outChannels, gOut + <usize>b * output, l, cols);
+    else gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights + <usize>group * packedBytes(k, outChannels), packedB, 0, (l + 7) >> 3, scratch);
     fold(geometry, cols, dx + <usize>b * imageBytes(geometry));
   }
 }
@@ -108,10 +149,11 @@ export function convInputGradShared(
  * gOut[b] (outChannels x L) times image b's columns transposed (L x K), for runs of `chunk` of a
  * group's 8-column panels claimed one run at a time: each claim unfolds only its rows of each
  * image's columns. An image's product goes to `part` and is then added, so the sums are those of
- * one product per image added in turn.
+ * one product per image added in turn. Where `thin`, each entry of an image's product is a dot
+ * product of a gOut row and a column row, added straight to acc.
  */
 export function convWeightGradShared(
-  geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, groups: i32, counter: usize, chunk: i32,
+  geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, groups: i32, counter: usize, chunk: i32, thin: i32,
   cols: usize, packedA: usize, packedB: usize, part: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
@@ -128,8 +170,19 @@ export function convWeightGradShared(
     const into = acc + (<usize>(group * outChannels * k) << 2);
     for (let n = 0; n < batch; n++) {
       const b = n * groups + group;
+      const g = gOut + <usize>b * output;
       unfold(geometry, x + <usize>b * imageBytes(geometry), r0, r1, cols);
-      packA(gOut + <usize>b * output, outChannels, l, l, 1, packedA);
+      if (thin != 0) {
+        for (let i = 0; i < outChannels; i++) {
+          for (let r = r0; r < r1; r++) {
+            const at = into + (<usize>(i * k + r) << 2);
+            const d = dot(g + (<usize>(i * l) << 2), cols + (<usize>(r * l) << 2), l);
+            store<f32>(at, n == 0 ? d : load<f32>(at) + d);
+          }
+        }
+        continue;
+      }
+      packA(g, outChannels, l, l, 1, packedA);
       gemmPanels(cols, 1, l, 0, n == 0 ? into : part, outChannels, l, k, packedA, packedB, p0, p1, scratch);
       if (n > 0) addColumns(part, into, outChannels, k, r0, r1);
     }

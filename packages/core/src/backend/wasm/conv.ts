@@ -11,6 +11,12 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 // gradient) or runs of a group's weight-gradient column panels from a shared counter; an output element is computed
 // whole by one thread, so the result is the same bits as on one.
 
+/**
+ * Output channels per group below which passes skip the packed GEMM (assembly/conv.ts
+ * thinProduct): a packed panel has 4 rows, which fewer channels would leave mostly padding.
+ */
+const THIN = 4;
+
 /** The geometry block assembly/conv.ts reads, with the channels of one group. */
 const geometryBlock = (g: WindowGeometry, channels: number) => [
   channels, g.height, g.width, g.kernelH, g.kernelW, g.padH, g.padW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.outH, g.outW,
@@ -42,15 +48,16 @@ export function convKernels(place: PlaceWork): FastKernels {
       supports: (x, weight, bias, _g, _o, _groups, out) => float32(x, weight, bias, out),
       run(x, weight, bias, g, outChannels, groups, out) {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
-        const packed = packedASize(o, k);
-        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], [k * l * 4, packedBSize(l, k), 128]);
+        const thin = o < THIN;
+        const packed = thin ? 0 : packedASize(o, k);
+        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], [k * l * 4, thin ? 0 : packedBSize(l, k), 128]);
         const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(x, 0, images * image, xPtr);
         arena.put(weight, 0, outChannels * k, wPtr);
         if (bias !== null) arena.put(bias, 0, outChannels, biasPtr);
-        for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, o, k, k, 1, packedW + group * packed);
-        const args = [s.geometry, xPtr, packedW, bias === null ? 0 : biasPtr, o, outPtr, images, groups, s.counter];
+        if (!thin) for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, o, k, k, 1, packedW + group * packed);
+        const args = [s.geometry, xPtr, thin ? wPtr : packedW, bias === null ? 0 : biasPtr, o, outPtr, images, groups, s.counter, thin ? 1 : 0];
         shareWork(s.placement, 'convForwardShared', s.counter, args, s.own, s.theirs);
         arena.take(outPtr, images * output, out);
       },
@@ -60,14 +67,15 @@ export function convKernels(place: PlaceWork): FastKernels {
       run(x, weight, gOut, g, outChannels, groups, gradInput, gradWeight, gradBias) {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
         const passes = (gradInput === null ? 0 : 1) + (gradWeight === null ? 0 : 1);
-        const packed = packedASize(k, o);
+        const thin = o < THIN;
+        const packed = thin ? 0 : packedASize(k, o);
         // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
         // weight gradient's images and sums, then the bias gradient. Each thread's own: one
         // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
-        // gradient's per-image part, and a scratch tile.
+        // gradient's per-image part, and a scratch tile (thin passes use the columns alone).
         const s = layOut(place, g, channels, passes * images * o * k * l, [
           images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4,
-        ], [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        ], thin ? [k * l * 4, 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
         const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(gOut, 0, images * output, gPtr);
@@ -76,9 +84,10 @@ export function convKernels(place: PlaceWork): FastKernels {
         if (gradInput !== null) {
           arena.put(weight, 0, outChannels * k, wPtr);
           // W[group]^T (K, O/G): each group's weights (O/G, K) read transposed.
-          for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
+          if (!thin) for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
           const own = [cols, packedB, scratch];
-          shareWork(s.placement, 'convInputGradShared', s.counter, [s.geometry, packedWt, o, gPtr, dx, images, groups, s.counter], pick(s.own, own), pick(s.theirs, own));
+          const args = [s.geometry, thin ? wPtr : packedWt, o, gPtr, dx, images, groups, s.counter, thin ? 1 : 0];
+          shareWork(s.placement, 'convInputGradShared', s.counter, args, pick(s.own, own), pick(s.theirs, own));
           arena.take(dx, images * image, gradInput);
         }
         if (gradWeight !== null) {
@@ -88,7 +97,8 @@ export function convKernels(place: PlaceWork): FastKernels {
           const panels = Math.ceil(k / 8);
           const chunk = groups >= s.threads ? panels : Math.ceil(panels / s.threads);
           const own = [cols, packedA, packedB, part, scratch];
-          shareWork(s.placement, 'convWeightGradShared', s.counter, [s.geometry, xPtr, gPtr, o, acc, g.batch, groups, s.counter, chunk], pick(s.own, own), pick(s.theirs, own));
+          const args = [s.geometry, xPtr, gPtr, o, acc, g.batch, groups, s.counter, chunk, thin ? 1 : 0];
+          shareWork(s.placement, 'convWeightGradShared', s.counter, args, pick(s.own, own), pick(s.theirs, own));
           arena.take(acc, outChannels * k, gradWeight);
         }
         if (gradBias !== null) {
