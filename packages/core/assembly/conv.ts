@@ -13,7 +13,7 @@
 // the weights (groups, outChannels, channels * kernelH * kernelW).
 import { claim } from './claim';
 import { gemmPanels, packA } from './gemm';
-import { foldImage, unfoldRows } from './imageWindows';
+import { endInside, firstInside, foldImage, unfoldRows } from './imageWindows';
 
 @inline function field(geometry: usize, i: i32): i32 {
   return load<i32>(geometry + (<usize>i << 2));
@@ -54,9 +54,10 @@ function fold(g: usize, cols: usize, image: usize): void {
  * out[b] (outChannels x L) = the weights of b's group (outChannels x K each) times image b's
  * columns (K x L), plus bias[o] of its group on row o unless `bias` is 0, for the images claimed
  * one at a time. The weights come packed in 4-row panels, or, where `thin`, row-major: fewer
- * output channels per group than a panel's 4 rows (depthwise ones among them) take weighted sums
- * of the columns' rows instead (thinProduct). The columns are otherwise always packed (into
- * packedB): even where their panels could be read in place, a contiguous panel is faster to read.
+ * output channels per group than a panel's 4 rows (depthwise ones among them) walk the windows
+ * instead (thinWindows), a packed product being mostly padding. The columns are otherwise always
+ * packed (into packedB): even where their panels could be read in place, a contiguous panel is
+ * faster to read.
  */
 export function convForwardShared(
   geometry: usize, x: usize, weights: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize, thin: i32,
@@ -68,47 +69,88 @@ export function convForwardShared(
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
     const y = out + <usize>b * output;
-    unfold(geometry, x + <usize>b * imageBytes(geometry), 0, k, cols);
-    if (thin != 0) thinProduct(weights + (<usize>(group * outChannels * k) << 2), k, 1, outChannels, k, cols, l, y);
-    else gemmPanels(cols, l, 1, 0, y, outChannels, k, l, weights + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
+    const image = x + <usize>b * imageBytes(geometry);
+    if (thin != 0) {
+      memory.fill(y, 0, output);
+      thinWindows(FORWARD, geometry, image, y, outChannels, weights + (<usize>(group * outChannels * k) << 2), 0, k, 0, false);
+    } else {
+      unfold(geometry, image, 0, k, cols);
+      gemmPanels(cols, l, 1, 0, y, outChannels, k, l, weights + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
+    }
     if (bias != 0) addRowBias(y, bias + (<usize>(group * outChannels) << 2), outChannels, l);
   }
 }
 
+const FORWARD = 0;
+const INPUT_GRAD = 1;
+const WEIGHT_GRAD = 2;
+
 /**
- * Row i of y (rows x width) = the sum over j < depth, in order, of w[i * rs + j * cs] times row
- * j of src (depth x width): a product with few rows or a shallow depth, read in place.
+ * The thin passes, which walk an image's windows in place of its columns: for each column row r
+ * in [r0, r1) (channel r / (kh * kw), kernel element (r / kw) % kh, r % kw), each output row
+ * oh, and within it the outputs [w0, w1) whose pixels lie inside the image (strideW apart), the
+ * entries the columns would hold are the pixels themselves and the rest are zero. For each of
+ * the outChannels rows i: FORWARD adds weights[i][r] times the pixels into row i of `rows` (y,
+ * zeroed before); INPUT_GRAD adds weights[i][r] times row i of `rows` (gOut) into the pixels
+ * (the image zeroed before); WEIGHT_GRAD sums row i of gOut times the pixels into acc[i][r],
+ * stored for the `first` image and added after. Weights and acc are outChannels x K, row-major.
  */
-function thinProduct(w: usize, rs: i32, cs: i32, rows: i32, depth: i32, src: usize, width: i32, y: usize): void {
-  for (let i = 0; i < rows; i++) {
-    const to = y + (<usize>(i * width) << 2);
-    for (let j = 0; j < depth; j++) {
-      const from = src + (<usize>(j * width) << 2);
-      const c = load<f32>(w + (<usize>(i * rs + j * cs) << 2));
-      const cs4 = f32x4.splat(c);
-      let t = 0;
-      if (j == 0) {
-        for (; t + 4 <= width; t += 4) v128.store(to + (<usize>t << 2), f32x4.mul(cs4, v128.load(from + (<usize>t << 2))));
-        for (; t < width; t++) store<f32>(to + (<usize>t << 2), c * load<f32>(from + (<usize>t << 2)));
-      } else {
-        for (; t + 4 <= width; t += 4) {
-          const at = <usize>t << 2;
-          v128.store(to + at, f32x4.add(v128.load(to + at), f32x4.mul(cs4, v128.load(from + at))));
+function thinWindows(mode: i32, g: usize, image: usize, rows: usize, outChannels: i32, weights: usize, r0: i32, r1: i32, acc: usize, first: bool): void {
+  const height = field(g, 1);
+  const width = field(g, 2);
+  const kernelH = field(g, 3);
+  const kernelW = field(g, 4);
+  const strideH = field(g, 7);
+  const strideW = field(g, 8);
+  const outH = field(g, 11);
+  const outW = field(g, 12);
+  const k = depth(g);
+  const l = outH * outW;
+  for (let r = r0; r < r1; r++) {
+    const kj = r % kernelW;
+    const ki = (r / kernelW) % kernelH;
+    const plane = image + (<usize>((r / (kernelW * kernelH)) * height * width) << 2);
+    const shiftH = ki * field(g, 9) - field(g, 5);
+    const shiftW = kj * field(g, 10) - field(g, 6);
+    const h0 = firstInside(outH, strideH, shiftH);
+    const h1 = endInside(height, outH, strideH, shiftH, h0);
+    const w0 = firstInside(outW, strideW, shiftW);
+    const w1 = endInside(width, outW, strideW, shiftW, w0);
+    for (let i = 0; i < outChannels; i++) {
+      const c = mode == WEIGHT_GRAD ? <f32>0 : load<f32>(weights + (<usize>(i * k + r) << 2));
+      let lanes = f32x4.splat(0);
+      let sum: f32 = 0;
+      for (let oh = h0; oh < h1; oh++) {
+        const row = rows + (<usize>(i * l + oh * outW) << 2);
+        const pixels = plane + (<usize>((oh * strideH + shiftH) * width + shiftW) << 2);
+        let ow = w0;
+        if (mode == FORWARD) {
+          if (strideW == 1) for (; ow + 4 <= w1; ow += 4) addScaled(row + (<usize>ow << 2), c, pixels + (<usize>ow << 2));
+          for (; ow < w1; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(row + (<usize>ow << 2)) + c * load<f32>(pixels + (<usize>(ow * strideW) << 2)));
+        } else if (mode == INPUT_GRAD) {
+          // With unit stride the pixels are adjacent: four at a time (each its own sum).
+          if (strideW == 1) for (; ow + 4 <= w1; ow += 4) addScaled(pixels + (<usize>ow << 2), c, row + (<usize>ow << 2));
+          for (; ow < w1; ow++) {
+            const at = pixels + (<usize>(ow * strideW) << 2);
+            store<f32>(at, load<f32>(at) + c * load<f32>(row + (<usize>ow << 2)));
+          }
+        } else {
+          if (strideW == 1) for (; ow + 4 <= w1; ow += 4) lanes = f32x4.add(lanes, f32x4.mul(v128.load(row + (<usize>ow << 2)), v128.load(pixels + (<usize>ow << 2))));
+          for (; ow < w1; ow++) sum += load<f32>(row + (<usize>ow << 2)) * load<f32>(pixels + (<usize>(ow * strideW) << 2));
         }
-        for (; t < width; t++) store<f32>(to + (<usize>t << 2), load<f32>(to + (<usize>t << 2)) + c * load<f32>(from + (<usize>t << 2)));
+      }
+      if (mode == WEIGHT_GRAD) {
+        const d = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3)) + sum;
+        const at = acc + (<usize>(i * k + r) << 2);
+        store<f32>(at, first ? d : load<f32>(at) + d);
       }
     }
   }
 }
 
-/** The dot product of n floats at a and at b, summed in four lanes, then the lanes. */
-function dot(a: usize, b: usize, n: i32): f32 {
-  let lanes = f32x4.splat(0);
-  let t = 0;
-  for (; t + 4 <= n; t += 4) lanes = f32x4.add(lanes, f32x4.mul(v128.load(a + (<usize>t << 2)), v128.load(b + (<usize>t << 2))));
-  let sum = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3));
-  for (; t < n; t++) sum += load<f32>(a + (<usize>t << 2)) * load<f32>(b + (<usize>t << 2));
-  return sum;
+/** The four floats at `to` plus c times the four at `from`. */
+@inline function addScaled(to: usize, c: f32, from: usize): void {
+  v128.store(to, f32x4.add(v128.load(to), f32x4.mul(f32x4.splat(c), v128.load(from))));
 }
 
 /** Adds bias[i] to every element of row i of the rows x width matrix at y (the sum a separate add would give). */
@@ -127,7 +169,7 @@ function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
  * dx[b] = fold(W^T of b's group (K x outChannels) times gOut[b] (outChannels x L)), for the
  * images claimed one at a time: W^T packed in 4-row panels per group, gOut[b] packed into packedB
  * as in convForwardShared; or, where `thin`, the weights row-major (outChannels x K per group) and
- * the columns' rows weighted sums of gOut[b]'s few rows.
+ * the windows walked (thinWindows).
  */
 export function convInputGradShared(
   geometry: usize, weights: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize, thin: i32,
@@ -138,9 +180,14 @@ export function convInputGradShared(
   const output = <usize>(outChannels * l) << 2;
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
-    if (thin != 0) thinProduct(weights + (<usize>(group * outChannels * k) << 2), 1, k, k, outChannels, gOut + <usize>b * output, l, cols);
-    else gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights + <usize>group * packedBytes(k, outChannels), packedB, 0, (l + 7) >> 3, scratch);
-    fold(geometry, cols, dx + <usize>b * imageBytes(geometry));
+    const image = dx + <usize>b * imageBytes(geometry);
+    if (thin != 0) {
+      memory.fill(image, 0, imageBytes(geometry));
+      thinWindows(INPUT_GRAD, geometry, image, gOut + <usize>b * output, outChannels, weights + (<usize>(group * outChannels * k) << 2), 0, k, 0, false);
+    } else {
+      gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights + <usize>group * packedBytes(k, outChannels), packedB, 0, (l + 7) >> 3, scratch);
+      fold(geometry, cols, image);
+    }
   }
 }
 
@@ -149,8 +196,8 @@ export function convInputGradShared(
  * gOut[b] (outChannels x L) times image b's columns transposed (L x K), for runs of `chunk` of a
  * group's 8-column panels claimed one run at a time: each claim unfolds only its rows of each
  * image's columns. An image's product goes to `part` and is then added, so the sums are those of
- * one product per image added in turn. Where `thin`, each entry of an image's product is a dot
- * product of a gOut row and a column row, added straight to acc.
+ * one product per image added in turn. Where `thin`, the windows are walked instead
+ * (thinWindows), each entry of an image's product added straight to acc.
  */
 export function convWeightGradShared(
   geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, groups: i32, counter: usize, chunk: i32, thin: i32,
@@ -171,17 +218,12 @@ export function convWeightGradShared(
     for (let n = 0; n < batch; n++) {
       const b = n * groups + group;
       const g = gOut + <usize>b * output;
-      unfold(geometry, x + <usize>b * imageBytes(geometry), r0, r1, cols);
+      const image = x + <usize>b * imageBytes(geometry);
       if (thin != 0) {
-        for (let i = 0; i < outChannels; i++) {
-          for (let r = r0; r < r1; r++) {
-            const at = into + (<usize>(i * k + r) << 2);
-            const d = dot(g + (<usize>(i * l) << 2), cols + (<usize>(r * l) << 2), l);
-            store<f32>(at, n == 0 ? d : load<f32>(at) + d);
-          }
-        }
+        thinWindows(WEIGHT_GRAD, geometry, image, g, outChannels, 0, r0, r1, into, n == 0);
         continue;
       }
+      unfold(geometry, image, r0, r1, cols);
       packA(g, outChannels, l, l, 1, packedA);
       gemmPanels(cols, 1, l, 0, n == 0 ? into : part, outChannels, l, k, packedA, packedB, p0, p1, scratch);
       if (n > 0) addColumns(part, into, outChannels, k, r0, r1);

@@ -5,14 +5,14 @@
 // (channel, ki, kj) = (r / (kh * kw), (r / kw) % kh, r % kw).
 
 /** The first output index whose input position o * stride + shift is >= 0, clamped to [0, out]. */
-@inline function firstInside(out: i32, stride: i32, shift: i32): i32 {
+@inline export function firstInside(out: i32, stride: i32, shift: i32): i32 {
   if (shift >= 0) return 0;
   const first = (-shift + stride - 1) / stride;
   return first < out ? first : out;
 }
 
 /** One past the last output index whose input position o * stride + shift is < size. */
-@inline function endInside(size: i32, out: i32, stride: i32, shift: i32, first: i32): i32 {
+@inline export function endInside(size: i32, out: i32, stride: i32, shift: i32, first: i32): i32 {
   const room = size - shift;
   let end = room <= 0 ? 0 : (room + stride - 1) / stride;
   if (end > out) end = out;

@@ -1,3 +1,4 @@
+import { unsharedGradient } from '../autograd/accumulateGrad';
 import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
@@ -94,7 +95,9 @@ class Conv2dOp extends Function {
     const [gx, gw, gb] = [x.shape, weight.shape, [outChannels]].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
     const data = (t: Tensor | null) => (t === null ? null : t.storage.data);
     kernels().conv2dBackward(x.dataSync(), weight.dataSync(), g.dataSync(), geometry, outChannels, groups, data(gx), data(gw), data(gb));
-    return [gx, gw, gb, null, null];
+    // Fresh, held nowhere else: a leaf may keep them as its .grad without a copy.
+    const fresh = (t: Tensor | null) => (t === null ? null : unsharedGradient(t));
+    return [fresh(gx), fresh(gw), fresh(gb), null, null];
   }
 }
 

@@ -12,10 +12,12 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 // whole by one thread, so the result is the same bits as on one.
 
 /**
- * Output channels per group below which passes skip the packed GEMM (assembly/conv.ts
- * thinProduct): a packed panel has 4 rows, which fewer channels would leave mostly padding.
+ * Output channels per group below which passes walk the windows instead of the packed GEMM
+ * (assembly/conv.ts thinWindows): the walk costs a pass over the windows per output channel,
+ * while a packed panel has 4 rows, which one or two channels leave mostly padding (with three the
+ * product is as fast or faster).
  */
-const THIN = 4;
+const THIN = 3;
 
 /** The geometry block assembly/conv.ts reads, with the channels of one group. */
 const geometryBlock = (g: WindowGeometry, channels: number) => [
@@ -50,7 +52,7 @@ export function convKernels(place: PlaceWork): FastKernels {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
         const thin = o < THIN;
         const packed = thin ? 0 : packedASize(o, k);
-        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], [k * l * 4, thin ? 0 : packedBSize(l, k), 128]);
+        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], thin ? [0, 0, 0] : [k * l * 4, packedBSize(l, k), 128]);
         const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(x, 0, images * image, xPtr);
@@ -72,10 +74,10 @@ export function convKernels(place: PlaceWork): FastKernels {
         // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
         // weight gradient's images and sums, then the bias gradient. Each thread's own: one
         // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
-        // gradient's per-image part, and a scratch tile (thin passes use the columns alone).
+        // gradient's per-image part, and a scratch tile (thin passes need none of them).
         const s = layOut(place, g, channels, passes * images * o * k * l, [
           images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4,
-        ], thin ? [k * l * 4, 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        ], thin ? [0, 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
         const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(gOut, 0, images * output, gPtr);
