@@ -79,6 +79,10 @@ add('adaptive_avg_pool2d 1 (unbatched)', adaptive_avg_pool2d, [r(4, 5, 6)], {'ou
 add('adaptive_avg_pool1d', adaptive_avg_pool1d, [r(2, 3, 10)], {'output_size': 4})
 add('adaptive_avg_pool2d float64', adaptive_avg_pool2d, [r(1, 2, 9, 7, dtype=torch.float64)], {'output_size': [2, 3]})
 
-add('adaptive_max_pool2d overlapping windows', adaptive_max_pool2d, [r(2, 3, 10, 9)], {'output_size': [4, 5]})
-add('adaptive_max_pool2d (None, 2), unbatched', adaptive_max_pool2d, [r(2, 7, 5)], {'output_size': [None, 2]})
+x = r(2, 3, 10, 9)
+add('adaptive_max_pool2d overlapping windows', adaptive_max_pool2d, [x], {'output_size': [4, 5]},
+    extra=F.adaptive_max_pool2d(x, [4, 5], return_indices=True)[1])
+x = r(2, 7, 5)
+add('adaptive_max_pool2d (None, 2), unbatched', adaptive_max_pool2d, [x], {'output_size': [None, 2]},
+    extra=F.adaptive_max_pool2d(x, [None, 2], return_indices=True)[1])
 write(os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'core', 'golden', 'conv.json'), cases)

@@ -46,6 +46,7 @@ x = torch.randn(64, 64, 24, 24, requires_grad=True)
 results['avgPool2d (64, 64, 24, 24), 2x2'] = race(lambda: F.avg_pool2d(x, 2), [x])
 for size in [1, 7]:
     results['adaptiveAvgPool2d (64, 64, 24, 24) to %dx%d' % (size, size)] = race(lambda: F.adaptive_avg_pool2d(x, size), [x])
+results['adaptiveMaxPool2d (64, 64, 24, 24) to 7x7'] = race(lambda: F.adaptive_max_pool2d(x, 7), [x])
 for groups in [4, 64]:
     x = torch.randn(64, 64, 24, 24, requires_grad=True)
     w = torch.randn(64, 64 // groups, 3, 3, requires_grad=True)

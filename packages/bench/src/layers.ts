@@ -1,15 +1,16 @@
 /**
  * Forward + backward of the layers with kernels of their own, batchNorm (training), layerNorm,
- * avgPool2d, adaptiveAvgPool2d and grouped and depthwise conv2d, against the same ops composed of reductions, arithmetic and
- * unfold (the references they are tested against), interleaved in one run on the default
- * backend on one thread, and against PyTorch on one thread (python/torch_layers.py, where /usr/bin/python3 has
- * torch). Prints median ms and the ratios.
+ * avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d and grouped and depthwise conv2d, against the
+ * same ops composed of reductions, arithmetic and unfold (the references they are tested
+ * against), interleaved in one run on the default backend on one thread, and against PyTorch on
+ * one thread (python/torch_layers.py, where /usr/bin/python3 has torch). Prints median ms and
+ * the ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { adaptiveAvgPool2d, avgPool2d, batchNorm, conv2d, layerNorm, manualSeed, randn, setNumThreads, type Tensor } from '@wick/core';
-import { adaptiveAvgPool2dReference, avgPool2dReference, batchNormReference, conv2dReference, layerNormReference } from '@wick/core/testing';
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, batchNorm, conv2d, layerNorm, manualSeed, randn, setNumThreads, type Tensor } from '@wick/core';
+import { adaptiveAvgPool2dReference, adaptiveMaxPool2dReference, avgPool2dReference, batchNormReference, conv2dReference, layerNormReference } from '@wick/core/testing';
 import { interleaved, medianMs } from './timing';
 
 const PYTHON = '/usr/bin/python3';
@@ -60,6 +61,12 @@ function cases(): Case[] {
       composed: () => adaptiveAvgPool2dReference(x, size, size),
     });
   }
+  list.push({
+    label: 'adaptiveMaxPool2d (64, 64, 24, 24) to 7x7',
+    leaves: [x],
+    own: () => adaptiveMaxPool2d(x, 7),
+    composed: () => adaptiveMaxPool2dReference(x, 7, 7),
+  });
   for (const groups of [4, 64]) {
     const [input, weight, bias] = [[64, 64, 24, 24], [64, 64 / groups, 3, 3], [64]].map((s) => randn(s, { requiresGrad: true }));
     list.push({

@@ -122,6 +122,40 @@ export function maxPool2dBackward(gOut: usize, indices: usize, planes: i32, plan
   }
 }
 
+/**
+ * Adaptive max pooling over separable windows (the plain adaptiveMaxPool2dForward's rules):
+ * `windows` holds float64s, each output row's first input row and the row after its last
+ * (2 outH), then each output column's (2 outW).
+ */
+export function adaptiveMaxPool2dForward(x: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, out: usize, indices: usize): void {
+  const cols = windows + (<usize>(2 * outH) << 3);
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = x + (<usize>(p * height * width) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = <i32>load<f64>(windows + (<usize>(2 * oh) << 3));
+      const h1 = <i32>load<f64>(windows + (<usize>(2 * oh + 1) << 3));
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = <i32>load<f64>(cols + (<usize>(2 * ow) << 3));
+        const w1 = <i32>load<f64>(cols + (<usize>(2 * ow + 1) << 3));
+        let best = -Infinity as f32;
+        let at = h0 * width + w0;
+        for (let h = h0; h < h1; h++) {
+          for (let index = h * width + w0; index < h * width + w1; index++) {
+            const v = load<f32>(plane + (<usize>index << 2));
+            if (v > best || v != v) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        store<f32>(out + (<usize>o << 2), best);
+        store<f64>(indices + (<usize>o << 3), <f64>at);
+      }
+    }
+  }
+}
+
 // Average pooling over separable windows (the plain averagePool2dForward and averagePool2dBackward,
 // the same sums in the same order, so the same bits):
 // `windows` holds float64s, each output row's first input row and the row after its last (2 outH),

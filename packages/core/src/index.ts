@@ -44,7 +44,7 @@ export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from './ops
 export { embedding } from './ops/embedding';
 export type { PadMode, PadOptions } from './ops/pad';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from './ops/pool';
-export type { MaxPoolOptions, AvgPoolOptions, MaxPool1dOptions, AvgPool1dOptions, AdaptiveSize, MaxPool2dOverloads } from './ops/pool';
+export type { MaxPoolOptions, AvgPoolOptions, MaxPool1dOptions, AvgPool1dOptions, AdaptiveSize, MaxPool2dOverloads, AdaptiveMaxPool2dOverloads } from './ops/pool';
 export { clone, checkDevice, isDType } from './ops/convert';
 export { resultType } from './ops/util';
 export { trace } from './autograd/trace';
@@ -69,7 +69,7 @@ export {
 } from './backend';
 export type {
   Backend, BackendName, Kernels, KernelName, FastKernel, FastKernels, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp,
-  Strided, MatrixOperand, WindowGeometry, LossLayout, ChannelLayout, AverageWindows, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
+  Strided, MatrixOperand, WindowGeometry, LossLayout, ChannelLayout, PoolWindows, AverageWindows, Mt19937State, ClassTargets, SGDHyper, AdamHyper, AdadeltaHyper, RMSpropHyper, AdagradHyper,
 } from './backend';
 
 export { checkOptions } from './options';

@@ -43,11 +43,11 @@ export interface ChannelLayout {
 }
 
 /**
- * Average pooling's windows over `planes` images of height x width, separable: output (oh, ow)
- * of a plane averages its rows [rows[2 oh], rows[2 oh + 1]) and columns [cols[2 ow], cols[2 ow + 1])
- * (inside the image), their sum divided by divisors[oh * outW + ow].
+ * Pooling windows over `planes` images of height x width, separable: output (oh, ow) of a plane
+ * covers its rows [rows[2 oh], rows[2 oh + 1]) and columns [cols[2 ow], cols[2 ow + 1]) (inside
+ * the image, never empty).
  */
-export interface AverageWindows {
+export interface PoolWindows {
   /** Images pooled (batch times channels). */
   readonly planes: number;
   /** Each image's height. */
@@ -62,6 +62,10 @@ export interface AverageWindows {
   readonly rows: readonly number[];
   /** Each output column's first input column and the column after its last, in turn. */
   readonly cols: readonly number[];
+}
+
+/** Average pooling's windows (PoolWindows), each window's sum divided by divisors[oh * outW + ow]. */
+export interface AverageWindows extends PoolWindows {
   /** What each output position's sum is divided by. */
   readonly divisors: readonly number[];
 }

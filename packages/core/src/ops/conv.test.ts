@@ -37,12 +37,15 @@ describeEachBackend('windowed ops', () => {
   // tolerance of 1e-5 covers the different summation orders (float64 cases check the math to 1e-10).
   testOp('unfold, fold, convolutions, pad and pooling', { cases, run: (inputs, c) => FNS[c.fn](inputs, c.kw), tol: { rtol: 1e-5, atol: 1e-5 } });
 
-  test.each(cases.filter((c) => c.extra !== undefined).map((c) => [c.name, c] as const))('maxPool2d returnIndices: %s', (_name, c) => {
+  test.each(cases.filter((c) => c.extra !== undefined).map((c) => [c.name, c] as const))('returnIndices: %s', (_name, c) => {
     const [x] = c.inputs.map((e) => testing.decodeTensor(e));
     const kw = c.kw;
-    const [values, indices] = maxPool2d(x, size(kw.kernel_size), {
-      stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), ceilMode: opt(kw.ceil_mode), returnIndices: true,
-    });
+    const [values, indices] =
+      c.fn === 'adaptive_max_pool2d'
+        ? adaptiveMaxPool2d(x, kw.output_size as [number | null, number | null], { returnIndices: true })
+        : maxPool2d(x, size(kw.kernel_size), {
+          stride: opt(kw.stride), padding: opt(kw.padding), dilation: opt(kw.dilation), ceilMode: opt(kw.ceil_mode), returnIndices: true,
+        });
     testing.assertClose(values, testing.decodeTensor(c.output));
     expect(indices.toArray()).toEqual(testing.decodeTensor(c.extra as testing.EncodedTensor, 'float64').toArray());
     expect(indices.dtype).toBe('int64');
@@ -146,6 +149,36 @@ describeEachBackend('maxPool2d, its own kernels', () => {
     expect(allInf.toArray()).toEqual([[[[0]]]]);
     const [, lastNan] = maxPool2d(tensor(Float32Array.from([NaN, NaN, 0, 1]), { shape: [1, 1, 2, 2] }), 2, { returnIndices: true });
     expect(lastNan.toArray()).toEqual([[[[1]]]]);
+  });
+
+  // Windows that overlap (10 rows into 4, 9 columns into 5) and a window of the whole image.
+  test.each([
+    [[2, 3, 10, 9], [4, 5]],
+    [[4, 5, 6], [1, 1]],
+  ] as const)('adaptiveMaxPool2d equals its composition narrow + max, values and gradients: input %j, output %j', (shape, [oh, ow]) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([...shape], { dtype, requiresGrad: true });
+      const fast = adaptiveMaxPool2d(x, [oh, ow]);
+      const composed = testing.adaptiveMaxPool2dReference(x, oh, ow);
+      testing.assertClose(fast, composed, { rtol: 0, atol: 0 });
+      const g = randn([...fast.shape], { dtype });
+      fast.backward(g);
+      const gx = x.grad as Tensor;
+      x.grad = null;
+      composed.backward(g);
+      // An element that wins two overlapping windows sums their gradients in another order.
+      testing.assertClose(gx, x.grad as unknown as Tensor, dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-6, atol: 1e-6 });
+    }
+  });
+
+  test("adaptiveMaxPool2d: NaN wins its window, ties and -infinity windows keep their first element, as torch's kernel", () => {
+    // Windows of 3 columns starting at 0, 2 and 4 (7 into 3): NaN, a tie of 5s, then -infinity.
+    const x = tensor(Float32Array.from([1, NaN, 5, 0, 5, -Infinity, -Infinity]), { shape: [1, 1, 1, 7] });
+    const [values, indices] = adaptiveMaxPool2d(x, [1, 3], { returnIndices: true });
+    expect(values.toArray()).toEqual([[[[NaN, 5, 5]]]]);
+    expect(indices.toArray()).toEqual([[[[1, 2, 4]]]]);
+    const [, allInf] = adaptiveMaxPool2d(tensor(Float32Array.from([-Infinity, -Infinity, -Infinity]), { shape: [1, 1, 3] }), [1, 1], { returnIndices: true });
+    expect(allInf.toArray()).toEqual([[[0]]]);
   });
 });
 

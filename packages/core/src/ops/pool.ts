@@ -2,15 +2,14 @@ import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
 import { Function } from '../autograd/function';
-import { kernels, type AverageWindows, type WindowGeometry } from '../backend';
+import { kernels, type AverageWindows, type PoolWindows, type WindowGeometry } from '../backend';
 import { formatShape, numelOf } from '../shape';
 import type { Tensor } from '../tensor/tensor';
-import { stack } from './shape';
 import { pair, type Size2, type Size1 } from './unfold';
 import { empty, requireFloat } from './util';
 
-// Max and average pooling are ops with kernels of their own; adaptive max pooling is composed from
-// narrow and max. Windows follow torch's pooling_output_shape, ceilMode included.
+// Max and average pooling, plain and adaptive, are ops with kernels of their own. Windows follow
+// torch's pooling_output_shape, ceilMode included, and its adaptive windows.
 
 /** Options of maxPool2d. */
 export interface MaxPoolOptions {
@@ -76,26 +75,31 @@ function geometry(op: string, input: Tensor, kernelSize: Size2, options: MaxPool
   return [x, poolDim(op, x.shape[2], kernel[0], stride[0], padding[0], dilation[0], ceil), poolDim(op, x.shape[3], kernel[1], stride[1], padding[1], dilation[1], ceil)];
 }
 
+type MaxPoolState = { planes: number; inputs: number; outputs: number; inputShape: readonly number[] };
+
 /**
- * Max pooling as one op with kernels of its own: the values and the winners' indices forward,
- * each output's gradient added to its winner backward. Equal to the composition pad(-infinity) +
- * unfold + max (pool.test in conv.test.ts checks them against each other).
+ * Max pooling as one op with kernels of its own, over a convolution's windows (maxPool2d) or
+ * adaptive ones (adaptiveMaxPool2d): the values and the winners' indices forward, each output's
+ * gradient added to its winner backward. Equal to the compositions pad(-infinity) + unfold + max
+ * and narrow + max (conv.test.ts checks them against each other).
  */
 class MaxPool2dOp extends Function {
-  static forward(ctx: Context<WindowGeometry>, x: Tensor, g: WindowGeometry): [Tensor, Tensor] {
-    const out = empty([g.batch, g.channels, g.outH, g.outW], x.dtype);
+  static forward(ctx: Context<MaxPoolState>, x: Tensor, windows: WindowGeometry | PoolWindows): [Tensor, Tensor] {
+    const { height, width, outH, outW } = windows;
+    const out = empty([...x.shape.slice(0, -2), outH, outW], x.dtype);
     const indices = empty(out.shape, 'int64');
-    kernels().maxPool2dForward(x.dataSync(), g, out.storage.data, indices.storage.data);
-    ctx.state = g;
+    if ('kernelH' in windows) kernels().maxPool2dForward(x.dataSync(), windows, out.storage.data, indices.storage.data);
+    else kernels().adaptiveMaxPool2dForward(x.dataSync(), windows, out.storage.data, indices.storage.data);
+    ctx.state = { planes: numelOf(x.shape.slice(0, -2)), inputs: height * width, outputs: outH * outW, inputShape: x.shape };
     ctx.saveForBackward(indices);
     ctx.markNonDifferentiable(indices);
     return [out, indices];
   }
-  static backward(ctx: Context<WindowGeometry>, g: Tensor) {
+  static backward(ctx: Context<MaxPoolState>, g: Tensor) {
     const [indices] = ctx.savedTensors;
-    const geometry = ctx.state;
-    const gx = empty([geometry.batch, geometry.channels, geometry.height, geometry.width], g.dtype);
-    kernels().maxPool2dBackward(g.dataSync(), indices.dataSync(), geometry, gx.storage.data);
+    const { planes, inputs, outputs, inputShape } = ctx.state;
+    const gx = empty(inputShape, g.dtype);
+    kernels().maxPool2dBackward(g.dataSync(), indices.dataSync(), planes, inputs, outputs, gx.storage.data);
     return [gx, null];
   }
 }
@@ -149,12 +153,17 @@ class AveragePool2dOp extends Function {
   }
 }
 
-/** The windows over a (..., H, W) input whose output rows and columns span the given bounds, with a divisor per position. */
-function averageWindows(x: Tensor, rows: number[], cols: number[], divisor: (oh: number, ow: number) => number): AverageWindows {
+/** The windows over a (..., H, W) input whose output rows and columns span the given bounds. */
+function poolWindows(x: Tensor, rows: number[], cols: number[]): PoolWindows {
   const [height, width] = x.shape.slice(-2);
-  const [outH, outW] = [rows.length / 2, cols.length / 2];
-  const divisors = Array.from({ length: outH * outW }, (_, i) => divisor(Math.floor(i / outW), i % outW));
-  return { planes: numelOf(x.shape.slice(0, -2)), height, width, outH, outW, rows, cols, divisors };
+  return { planes: numelOf(x.shape.slice(0, -2)), height, width, outH: rows.length / 2, outW: cols.length / 2, rows, cols };
+}
+
+/** The same windows with a divisor per position. */
+function averageWindows(x: Tensor, rows: number[], cols: number[], divisor: (oh: number, ow: number) => number): AverageWindows {
+  const windows = poolWindows(x, rows, cols);
+  const divisors = Array.from({ length: windows.outH * windows.outW }, (_, i) => divisor(Math.floor(i / windows.outW), i % windows.outW));
+  return { ...windows, divisors };
 }
 
 /**
@@ -198,13 +207,6 @@ function adaptiveBounds(size: number, out: number): number[] {
   return Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]).flat();
 }
 
-/** A reduction over torch's adaptive windows along one dim. */
-function adaptiveReduce(x: Tensor, dim: number, out: number, reduce: (window: Tensor, dim: number) => Tensor): Tensor {
-  const bounds = adaptiveBounds(x.shape[dim], out);
-  const slices = Array.from({ length: out }, (_, i) => reduce(x.narrow(dim, bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]), dim));
-  return stack(slices, dim);
-}
-
 /** The output sizes of an adaptive 2-D pooling, null keeping the input's, checked. */
 function adaptiveSizes(op: string, input: Tensor, outputSize: AdaptiveSize): [number, number] {
   requireFloat(op, input);
@@ -232,16 +234,29 @@ export const adaptiveAvgPool2d = traced('adaptiveAvgPool2d', function adaptiveAv
   return AveragePool2dOp.apply(input, averageWindows(input, rows, cols, (i, j) => (rows[2 * i + 1] - rows[2 * i]) * (cols[2 * j + 1] - cols[2 * j])));
 });
 
+/** adaptiveMaxPool2d's two forms: the pooled values, or with returnIndices also where each came from. */
+export interface AdaptiveMaxPool2dOverloads {
+  (input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+  /** With returnIndices, also each maximum's flat index into its channel's H * W input. */
+  (input: Tensor, outputSize: AdaptiveSize, options: { returnIndices: true }): [Tensor, Tensor];
+}
+
 /**
  * 2-D adaptive max pooling (torch.nn.functional.adaptive_max_pool2d): the maximum of each
- * adaptive window, taken over its columns, then over those rows' maxima, so that on ties the
- * first maximum in row-major order wins (and gets the gradient), as torch's.
+ * adaptive window, which may overlap, scanned row-major as torch's kernel (a NaN wins; on ties
+ * the first, which receives the gradient).
  */
-export const adaptiveMaxPool2d = traced('adaptiveMaxPool2d', function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export const adaptiveMaxPool2d = traced('adaptiveMaxPool2d', function adaptiveMaxPool2d(
+  input: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
+  checkOptions('adaptiveMaxPool2d', options, ['returnIndices']);
   const [oh, ow] = adaptiveSizes('adaptiveMaxPool2d', input, outputSize);
-  const max = (t: Tensor, d: number) => t.max(d).values;
-  return adaptiveReduce(adaptiveReduce(input, input.ndim - 1, ow, max), input.ndim - 2, oh, max);
-});
+  const [height, width] = input.shape.slice(-2);
+  const [values, indices] = MaxPool2dOp.apply(input, poolWindows(input, adaptiveBounds(height, oh), adaptiveBounds(width, ow)));
+  return options.returnIndices === true ? [values, indices] : values;
+}) as AdaptiveMaxPool2dOverloads;
 
 const one = (v: Size1): number => (typeof v === 'number' ? v : v[0]);
 

@@ -2,4 +2,4 @@ export { assertClose } from './assertClose';
 export type { CloseOptions } from './assertClose';
 export { decodeTensor } from './golden';
 export type { EncodedTensor } from './golden';
-export { adaptiveAvgPool2dReference, avgPool2dReference, batchNormReference, conv2dReference, layerNormReference } from './reference';
+export { adaptiveAvgPool2dReference, adaptiveMaxPool2dReference, avgPool2dReference, batchNormReference, conv2dReference, layerNormReference } from './reference';

@@ -64,15 +64,18 @@ export function avgPool2dReference(
  * kernels are tested and benchmarked against.
  */
 export function adaptiveAvgPool2dReference(x: Tensor, outH: number, outW: number): Tensor {
-  const pooled = (t: Tensor, dim: number, out: number) => {
-    const size = t.shape[dim];
-    const windows = Array.from({ length: out }, (_, i) => {
-      const start = Math.floor((i * size) / out);
-      return t.narrow(dim, start, Math.ceil(((i + 1) * size) / out) - start).mean(dim);
-    });
-    return stack(windows, dim);
-  };
-  return pooled(pooled(x, x.ndim - 2, outH), x.ndim - 1, outW);
+  const mean = (window: Tensor, dim: number) => window.mean(dim);
+  return adaptiveReduce(adaptiveReduce(x, x.ndim - 2, outH, mean), x.ndim - 1, outW, mean);
+}
+
+/** A reduction over each of torch's adaptive windows along one dim, [floor(i * size / out), ceil((i + 1) * size / out)), stacked. */
+function adaptiveReduce(t: Tensor, dim: number, out: number, reduce: (window: Tensor, dim: number) => Tensor): Tensor {
+  const size = t.shape[dim];
+  const windows = Array.from({ length: out }, (_, i) => {
+    const start = Math.floor((i * size) / out);
+    return reduce(t.narrow(dim, start, Math.ceil(((i + 1) * size) / out) - start), dim);
+  });
+  return stack(windows, dim);
 }
 
 /**
@@ -90,4 +93,15 @@ export function conv2dReference(x: Tensor, weight: Tensor, bias: Tensor | null, 
   const cols = unfold(x, [kh, kw], windows).reshape(n, groups, groupChannels * kh * kw, oh * ow);
   const out = matmul(weight.reshape(groups, outChannels / groups, groupChannels * kh * kw), cols).reshape(n, outChannels, oh, ow);
   return bias === null ? out : out.add(bias.reshape(1, outChannels, 1, 1));
+}
+
+/**
+ * 2-D adaptive max pooling composed of narrow, max and stack, for a (N, C, H, W) or (C, H, W)
+ * input: the maximum over each adaptive window's columns, then over those rows' maxima, so that
+ * on ties the first maximum in row-major order wins (and gets the gradient), as torch's. The
+ * reference adaptiveMaxPool2d's own kernels are tested and benchmarked against.
+ */
+export function adaptiveMaxPool2dReference(x: Tensor, outH: number, outW: number): Tensor {
+  const max = (window: Tensor, dim: number) => window.max(dim).values;
+  return adaptiveReduce(adaptiveReduce(x, x.ndim - 1, outW, max), x.ndim - 2, outH, max);
 }

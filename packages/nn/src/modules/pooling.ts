@@ -128,7 +128,10 @@ export class AdaptiveAvgPool1d extends Module {
   }
 }
 
-/** 2-D adaptive max pooling to a fixed output size, as torch.nn.AdaptiveMaxPool2d. */
+/**
+ * 2-D adaptive max pooling to a fixed output size, as torch.nn.AdaptiveMaxPool2d. The indices of
+ * the maxima come from F.adaptiveMaxPool2d(x, size, { returnIndices: true }).
+ */
 export class AdaptiveMaxPool2d extends Module {
   /** @param outputSize The output size (a number, or [h, w] with null keeping the input's). */
   constructor(readonly outputSize: AdaptiveSize) {

@@ -338,10 +338,11 @@ describe('onnx.exportModel refuses what it cannot export, before writing anythin
     refuse(model, randn([2, 3]), /onnx\.exportModel: 1\.forward -> Cube: has no ONNX mapping; exportable ops are .*conv2d/);
   });
 
-  test('a loss, oneHot and maxPool2d with indices', () => {
+  test('a loss, oneHot and max pooling with indices', () => {
     refuse(new Lambda((x) => new NLLLoss().forward(x, zeros([2], { dtype: 'int64' }))), randn([2, 3]), 'Lambda.forward -> nllLoss: losses are not exported');
     refuse(new Lambda((x) => F.oneHot(x.argmax(1), 3)), randn([2, 3]), 'Lambda.forward -> oneHot');
     refuse(new Lambda((x) => F.maxPool2d(x, 2, { returnIndices: true })), randn([1, 1, 4, 4]), 'maxPool2d with returnIndices');
+    refuse(new Lambda((x) => F.adaptiveMaxPool2d(x, 2, { returnIndices: true })), randn([1, 1, 4, 4]), 'adaptiveMaxPool2d with returnIndices');
   });
 
   test('an in-place write to a tensor of the graph', () => {

@@ -6,7 +6,7 @@ import { crossEntropyBackward, crossEntropyForward, nllLossBackward, nllLossForw
 import { matmul } from './matmul';
 import { bernoulli } from './mt19937';
 import { batchNormBackward, channelAffine, channelStats, layerNormBackward, layerNormForward } from './normalization';
-import { averagePool2dBackward, averagePool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
+import { adaptiveMaxPool2dForward, averagePool2dBackward, averagePool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
 import { adadeltaStep, adagradStep, adamStep, rmspropStep, sgdStep } from './optim';
 import { argReduce, reduce } from './reduce';
 import { softmax, softmaxBackward } from './softmax';
@@ -65,8 +65,10 @@ export const cpuKernels = {
   conv2dBackward,
   /** 2-D max pooling: each window's maximum and its index within the channel. */
   maxPool2dForward,
-  /** Max pooling's gradient: each output gradient added at its maximum's index. */
+  /** Max pooling's gradient, plain or adaptive: each output gradient added at its maximum's index. */
   maxPool2dBackward,
+  /** 2-D adaptive max pooling over separable windows: each window's maximum and its index within the channel. */
+  adaptiveMaxPool2dForward,
   /** 2-D average pooling over separable windows with a divisor per position (avg and adaptive avg pooling). */
   averagePool2dForward,
   /** Average pooling's gradient: each output gradient spread evenly over its window. */

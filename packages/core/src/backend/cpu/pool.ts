@@ -1,5 +1,5 @@
 import type { Storage } from '../../dtype';
-import type { AverageWindows, WindowGeometry } from '../types';
+import type { AverageWindows, PoolWindows, WindowGeometry } from '../types';
 
 /**
  * Max pooling over each (n, c) plane: each output takes the largest value of its window, the
@@ -42,13 +42,44 @@ export function maxPool2dForward(x: Storage, g: WindowGeometry, out: Storage, in
   }
 }
 
-/** Max pooling's backward: each output's gradient added to the input element that won its window. */
-export function maxPool2dBackward(gOut: Storage, indices: Storage, g: WindowGeometry, gradInput: Storage): void {
-  const plane = g.height * g.width;
-  const outputs = g.outH * g.outW;
+/**
+ * Adaptive max pooling over windows given by their bounds (PoolWindows), by maxPool2dForward's
+ * rules: each window scanned row-major, a value replacing the best so far if larger or NaN, ties
+ * keeping the first, a window of -infinity its first element; indices get h * W + w.
+ */
+export function adaptiveMaxPool2dForward(x: Storage, w: PoolWindows, out: Storage, indices: Storage): void {
+  const { planes, height, width, outH, outW, rows, cols } = w;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let best = -Infinity;
+        let at = rows[2 * oh] * width + cols[2 * ow];
+        for (let h = rows[2 * oh]; h < rows[2 * oh + 1]; h++) {
+          for (let index = h * width + cols[2 * ow]; index < h * width + cols[2 * ow + 1]; index++) {
+            const v = x[base + index];
+            if (v > best || v !== v) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        out[o] = best;
+        indices[o] = at;
+      }
+    }
+  }
+}
+
+/**
+ * Max pooling's backward, plain or adaptive: each of the `planes` images' `outputs` gradients
+ * added to the element of its `inputs` that won the window.
+ */
+export function maxPool2dBackward(gOut: Storage, indices: Storage, planes: number, inputs: number, outputs: number, gradInput: Storage): void {
   gradInput.fill(0);
-  for (let p = 0; p < g.batch * g.channels; p++) {
-    for (let o = p * outputs; o < (p + 1) * outputs; o++) gradInput[p * plane + indices[o]] += gOut[o];
+  for (let p = 0; p < planes; p++) {
+    for (let o = p * outputs; o < (p + 1) * outputs; o++) gradInput[p * inputs + indices[o]] += gOut[o];
   }
 }
 

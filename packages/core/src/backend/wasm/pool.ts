@@ -1,10 +1,10 @@
 import type { FastKernels } from '../kernels';
 import type { Storage } from '../../dtype';
-import type { AverageWindows } from '../types';
+import type { AverageWindows, PoolWindows } from '../types';
 import { float32, type Arena } from './arena';
 
-/** Average pooling's windows as the kernels read them: row bounds, column bounds, then divisors, as float64s. */
-function windowTable({ rows, cols, divisors }: AverageWindows): Float64Array {
+/** Pooling windows as the kernels read them: row bounds, column bounds, then any divisors, as float64s. */
+function windowTable({ rows, cols }: PoolWindows, divisors: readonly number[] = []): Float64Array {
   return Float64Array.from([...rows, ...cols, ...divisors]);
 }
 
@@ -12,13 +12,13 @@ function windowTable({ rows, cols, divisors }: AverageWindows): Float64Array {
 function averagePool(arena: Arena, kernel: 'averagePool2dForward' | 'averagePool2dBackward', from: Storage, windows: AverageWindows, to: Storage, backward: boolean): void {
   const { planes, height, width, outH, outW } = windows;
   const [images, pooled] = [planes * height * width, planes * outH * outW];
-  const table = windowTable(windows);
+  const table = windowTable(windows, windows.divisors);
   arena.run([[from, 0, backward ? pooled : images, 'in'], [table, 0, table.length, 'in'], [to, 0, backward ? images : pooled, 'out']], ([fp, tp, op]) =>
     arena.kernels[kernel](fp, planes, height, width, outH, outW, tp, op),
   );
 }
 
-/** Max pooling forward (values and float64 indices) and backward, and average pooling, over float32 (assembly/pool.ts). */
+/** Max pooling forward (values and float64 indices; plain and adaptive) and backward, and average pooling, over float32 (assembly/pool.ts). */
 export function poolKernels(arena: Arena): FastKernels {
   const w = arena.kernels;
   return {
@@ -31,13 +31,22 @@ export function poolKernels(arena: Arena): FastKernels {
         );
       },
     },
+    adaptiveMaxPool2dForward: {
+      supports: (x, _w, out, indices) => float32(x, out) && indices instanceof Float64Array,
+      run(x, windows, out, indices) {
+        const { planes, height, width, outH, outW } = windows;
+        const n = planes * outH * outW;
+        const table = windowTable(windows);
+        arena.run([[x, 0, planes * height * width, 'in'], [table, 0, table.length, 'in'], [out, 0, n, 'out'], [indices, 0, n, 'out']], ([xp, tp, outp, ip]) =>
+          w.adaptiveMaxPool2dForward(xp, planes, height, width, outH, outW, tp, outp, ip),
+        );
+      },
+    },
     maxPool2dBackward: {
-      supports: (gOut, indices, _g, gradInput) => float32(gOut, gradInput) && indices instanceof Float64Array,
-      run(gOut, indices, g, gradInput) {
-        const planes = g.batch * g.channels;
-        const [plane, outputs] = [g.height * g.width, g.outH * g.outW];
-        arena.run([[gOut, 0, planes * outputs, 'in'], [indices, 0, planes * outputs, 'in'], [gradInput, 0, planes * plane, 'out']], ([gp, ip, dp]) =>
-          w.maxPool2dBackward(gp, ip, planes, plane, outputs, dp),
+      supports: (gOut, indices, _planes, _inputs, _outputs, gradInput) => float32(gOut, gradInput) && indices instanceof Float64Array,
+      run(gOut, indices, planes, inputs, outputs, gradInput) {
+        arena.run([[gOut, 0, planes * outputs, 'in'], [indices, 0, planes * outputs, 'in'], [gradInput, 0, planes * inputs, 'out']], ([gp, ip, dp]) =>
+          w.maxPool2dBackward(gp, ip, planes, inputs, outputs, dp),
         );
       },
     },

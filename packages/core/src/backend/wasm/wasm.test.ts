@@ -261,9 +261,27 @@ describe('the wasm max-pooling kernels', () => {
     expect(Array.from(i1)).toEqual(Array.from(i0));
     const gOut = randn([n], { generator: new Generator(42) }).dataSync() as Float32Array;
     const [d0, d1] = [new Float32Array(x.length), new Float32Array(x.length).fill(7)];
-    cpuKernels.maxPool2dBackward(gOut, i0, g, d0);
-    inWasm('maxPool2dBackward', gOut, i0, g, d1);
+    const [planes, inputs, outputs] = [2 * 3, g.height * g.width, g.outH * g.outW];
+    cpuKernels.maxPool2dBackward(gOut, i0, planes, inputs, outputs, d0);
+    inWasm('maxPool2dBackward', gOut, i0, planes, inputs, outputs, d1);
     expect(same(d1, d0)).toBe(true);
+  });
+
+  // Adaptive windows, overlapping (9 rows into 4, 8 columns into 5), over NaNs and -infinity:
+  // rows 2 to 4, columns 0 and 1 of the second plane, its window (1, 0), hold -infinity only.
+  test("adaptive windows: forward values and indices give the plain kernel's results, NaN and -infinity included", () => {
+    const x = randn([2 * 3 * 9 * 8], { generator: new Generator(43) }).dataSync() as Float32Array;
+    x.set([NaN, -Infinity, -Infinity, NaN], 10);
+    for (const at of [72 + 16, 72 + 17, 72 + 24, 72 + 25, 72 + 32, 72 + 33]) x[at] = -Infinity;
+    const bounds = (size: number, out: number) => Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]).flat();
+    const w = { planes: 6, height: 9, width: 8, outH: 4, outW: 5, rows: bounds(9, 4), cols: bounds(8, 5) };
+    const n = 6 * 4 * 5;
+    const [v0, i0, v1, i1] = [new Float32Array(n), new Float64Array(n), new Float32Array(n).fill(7), new Float64Array(n).fill(7)];
+    cpuKernels.adaptiveMaxPool2dForward(x, w, v0, i0);
+    inWasm('adaptiveMaxPool2dForward', x, w, v1, i1);
+    expect(same(v1, v0)).toBe(true);
+    expect(Array.from(i1)).toEqual(Array.from(i0));
+    expect([v0[20 + 5], i0[20 + 5]]).toEqual([-Infinity, 16]);
   });
 });
 

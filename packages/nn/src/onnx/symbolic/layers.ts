@@ -122,7 +122,11 @@ export const layers: SymbolicTable = {
     );
   },
   adaptiveAvgPool2d: adaptive('adaptiveAvgPool2d', 'GlobalAveragePool', 'AveragePool'),
-  adaptiveMaxPool2d: adaptive('adaptiveMaxPool2d', 'GlobalMaxPool', 'MaxPool'),
+  adaptiveMaxPool2d: (g, c) => {
+    const options = (c.args[2] ?? {}) as { returnIndices?: boolean };
+    if (options.returnIndices === true) unsupported('adaptiveMaxPool2d with returnIndices: ONNX counts indices over the whole tensor, torch within each channel; export the values only');
+    return adaptive('adaptiveMaxPool2d', 'GlobalMaxPool', 'MaxPool')(g, c);
+  },
   batchNorm: (g, c) => {
     const [x, mean, variance, options = {}] = c.args as [Tensor, Tensor | null, Tensor | null, { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; eps?: number } | undefined];
     const { weight, bias, training = false, eps = 1e-5 } = options;
