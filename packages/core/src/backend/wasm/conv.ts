@@ -4,12 +4,12 @@ import { float32 } from './arena';
 import { convSizes } from '../cpu/conv';
 import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 
-// A convolution inside wasm memory (assembly/conv.ts): each image's columns are
-// unfolded into a buffer of the thread that claimed the image and fed straight to the packed GEMM,
-// so the batch's columns never exist at once and never cross into JavaScript. With two threads,
-// each pass is handed to the worker once, and the two claim images of one group (forward and input
-// gradient) or runs of a group's weight-gradient column panels from a shared counter; an output element is computed
-// whole by one thread, so the result is the same bits as on one.
+// A convolution inside wasm memory (assembly/conv.ts): each image's columns are unfolded into a
+// buffer of the thread that claimed the image and fed straight to the packed GEMM, so the batch's
+// columns never exist at once and never cross into JavaScript. With two threads, each pass is
+// handed to the worker once, and the two claim images of one group (forward and input gradient)
+// or runs of a group's weight-gradient column panels from a shared counter; an output element is
+// computed whole by one thread, so the result is the same bits as on one.
 
 /**
  * Output channels per group below which passes walk the windows instead of the packed GEMM
