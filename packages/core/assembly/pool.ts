@@ -122,51 +122,24 @@ export function maxPool2dBackward(gOut: usize, indices: usize, planes: i32, plan
   }
 }
 
-/**
- * Adaptive max pooling over separable windows (the plain adaptiveMaxPool2dForward's rules):
- * `windows` holds float64s, each output row's first input row and the row after its last
- * (2 outH), then each output column's (2 outW).
- */
-export function adaptiveMaxPool2dForward(x: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, out: usize, indices: usize): void {
-  const cols = windows + (<usize>(2 * outH) << 3);
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const plane = x + (<usize>(p * height * width) << 2);
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = <i32>load<f64>(windows + (<usize>(2 * oh) << 3));
-      const h1 = <i32>load<f64>(windows + (<usize>(2 * oh + 1) << 3));
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = <i32>load<f64>(cols + (<usize>(2 * ow) << 3));
-        const w1 = <i32>load<f64>(cols + (<usize>(2 * ow + 1) << 3));
-        let best = -Infinity as f32;
-        let at = h0 * width + w0;
-        for (let h = h0; h < h1; h++) {
-          for (let index = h * width + w0; index < h * width + w1; index++) {
-            const v = load<f32>(plane + (<usize>index << 2));
-            if (v > best || v != v) {
-              best = v;
-              at = index;
-            }
-          }
-        }
-        store<f32>(out + (<usize>o << 2), best);
-        store<f64>(indices + (<usize>o << 3), <f64>at);
-      }
-    }
-  }
-}
+// Pooling over separable windows: average pooling (the plain averagePool2dForward and
+// averagePool2dBackward, the same sums in the same order, so the same bits) and adaptive max
+// pooling (the plain adaptiveMaxPool2dForward's rules). `windows` holds float64s, each output
+// row's first input row and the row after its last (2 outH), then each output column's (2 outW),
+// then, for average pooling, each output position's divisor (outH outW).
 
-// Average pooling over separable windows (the plain averagePool2dForward and averagePool2dBackward,
-// the same sums in the same order, so the same bits):
-// `windows` holds float64s, each output row's first input row and the row after its last (2 outH),
-// then each output column's (2 outW), then each output position's divisor (outH outW).
+const AVERAGE: i32 = 0;
+const AVERAGE_ADJOINT: i32 = 1;
+const MAX: i32 = 2;
 
 /**
- * Walks the windows of `planes` images at `image`, output o's window with pooled[o]: forward, it
- * writes pooled[o] = the window's sum, in float64, over its divisor; adjoint, it adds pooled[o]
- * over the divisor to every pixel of the window. One walk, so the two stay each other's adjoint.
+ * Walks the windows of `planes` images at `image`, output o's window with pooled[o]. AVERAGE
+ * writes pooled[o] = the window's sum, in float64, over its divisor; AVERAGE_ADJOINT adds
+ * pooled[o] over the divisor to every pixel of the window (one walk, so the two stay each other's
+ * adjoint); MAX writes the window's maximum, scanned row-major (a value replaces the best if
+ * larger or NaN; a window of -infinity keeps its first element), and its h * W + w at indices[o].
  */
-@inline function averageWindows(adjoint: bool, image: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, pooled: usize): void {
+@inline function separableWindows(mode: i32, image: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, pooled: usize, indices: usize): void {
   const cols = windows + (<usize>(2 * outH) << 3);
   const divisors = cols + (<usize>(2 * outW) << 3);
   let o = 0;
@@ -178,31 +151,52 @@ export function adaptiveMaxPool2dForward(x: usize, planes: i32, height: i32, wid
       for (let ow = 0; ow < outW; ow++, o++) {
         const w0 = <i32>load<f64>(cols + (<usize>(2 * ow) << 3));
         const w1 = <i32>load<f64>(cols + (<usize>(2 * ow + 1) << 3));
-        const divisor = load<f64>(divisors + (<usize>(oh * outW + ow) << 3));
         const at = pooled + (<usize>o << 2);
-        const share = adjoint ? <f64>load<f32>(at) / divisor : 0;
+        if (mode == MAX) {
+          let best = -Infinity as f32;
+          let first = h0 * width + w0;
+          for (let h = h0; h < h1; h++) {
+            for (let index = h * width + w0; index < h * width + w1; index++) {
+              const v = load<f32>(plane + (<usize>index << 2));
+              if (v > best || v != v) {
+                best = v;
+                first = index;
+              }
+            }
+          }
+          store<f32>(at, best);
+          store<f64>(indices + (<usize>o << 3), <f64>first);
+          continue;
+        }
+        const divisor = load<f64>(divisors + (<usize>(oh * outW + ow) << 3));
+        const share = mode == AVERAGE_ADJOINT ? <f64>load<f32>(at) / divisor : 0;
         let sum: f64 = 0;
         for (let h = h0; h < h1; h++) {
           const row = plane + (<usize>(h * width) << 2);
           for (let c = w0; c < w1; c++) {
             const pixel = row + (<usize>c << 2);
-            if (adjoint) store<f32>(pixel, <f32>(<f64>load<f32>(pixel) + share));
+            if (mode == AVERAGE_ADJOINT) store<f32>(pixel, <f32>(<f64>load<f32>(pixel) + share));
             else sum += <f64>load<f32>(pixel);
           }
         }
-        if (!adjoint) store<f32>(at, <f32>(sum / divisor));
+        if (mode == AVERAGE) store<f32>(at, <f32>(sum / divisor));
       }
     }
   }
 }
 
+/** Each output: the maximum of its window, and the maximum's index in its image. */
+export function adaptiveMaxPool2dForward(x: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, out: usize, indices: usize): void {
+  separableWindows(MAX, x, planes, height, width, outH, outW, windows, out, indices);
+}
+
 /** Each output: the sum of its window, in float64, over its divisor. */
 export function averagePool2dForward(x: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, out: usize): void {
-  averageWindows(false, x, planes, height, width, outH, outW, windows, out);
+  separableWindows(AVERAGE, x, planes, height, width, outH, outW, windows, out, 0);
 }
 
 /** Each output's gradient over its divisor, added to every input of its window. */
 export function averagePool2dBackward(gOut: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, windows: usize, gradInput: usize): void {
   memory.fill(gradInput, 0, <usize>(planes * height * width) << 2);
-  averageWindows(true, gradInput, planes, height, width, outH, outW, windows, gOut);
+  separableWindows(AVERAGE_ADJOINT, gradInput, planes, height, width, outH, outW, windows, gOut, 0);
 }
