@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
 import { pad } from './pad';
 import { fold, pair, windowGeometry, type Size2, type Size1 } from './unfold';
-import { empty, requireFloat } from './util';
+import { dataOrNull, empty, requireFloat, storageOrNull } from './util';
 
 /** Options of conv2d (conv1d takes single numbers): torch's stride, padding, dilation and groups. */
 export interface ConvOptions {
@@ -84,7 +84,7 @@ class Conv2dOp extends Function {
     ctx.state = { geometry, outChannels, groups };
     ctx.saveForBackward(x, weight);
     const out = empty([geometry.batch, outChannels, geometry.outH, geometry.outW], x.dtype);
-    kernels().conv2dForward(x.dataSync(), weight.dataSync(), bias === null ? null : bias.dataSync(), geometry, outChannels, groups, out.storage.data);
+    kernels().conv2dForward(x.dataSync(), weight.dataSync(), dataOrNull(bias), geometry, outChannels, groups, out.storage.data);
     return out;
   }
   // Per image and group, out = W cols + b, so dW = sum_n gOut[n] cols[n]^T, dx = col2im(W^T
@@ -93,8 +93,7 @@ class Conv2dOp extends Function {
     const [x, weight] = ctx.savedTensors;
     const { geometry, outChannels, groups } = ctx.state;
     const [gx, gw, gb] = [x.shape, weight.shape, [outChannels]].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
-    const data = (t: Tensor | null) => (t === null ? null : t.storage.data);
-    kernels().conv2dBackward(x.dataSync(), weight.dataSync(), g.dataSync(), geometry, outChannels, groups, data(gx), data(gw), data(gb));
+    kernels().conv2dBackward(x.dataSync(), weight.dataSync(), g.dataSync(), geometry, outChannels, groups, storageOrNull(gx), storageOrNull(gw), storageOrNull(gb));
     // Fresh, held nowhere else: a leaf may keep them as its .grad without a copy.
     const fresh = (t: Tensor | null) => (t === null ? null : unsharedGradient(t));
     return [fresh(gx), fresh(gw), fresh(gb), null, null];

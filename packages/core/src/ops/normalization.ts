@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/gradMode';
 import { kernels, type ChannelLayout } from '../backend';
 import { formatShape, numelOf, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
-import { empty, requireFloat } from './util';
+import { dataOrNull, empty, requireFloat, storageOrNull } from './util';
 
 // Batch and layer norm are ops with kernels of their own (testing/reference.ts composes each from
 // reductions and arithmetic, the reference they are tested against); group norm is composed, its
@@ -59,8 +59,8 @@ class BatchNorm extends Function {
     ctx: Context<BatchNormState>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, invstd: Tensor, layout: ChannelLayout, training: boolean,
   ): Tensor {
     const [m, s] = [mean.dataSync(), invstd.dataSync()];
-    const w = weight === null ? null : weight.dataSync();
-    const b = bias === null ? null : bias.dataSync();
+    const w = dataOrNull(weight);
+    const b = dataOrNull(bias);
     const scale = empty([layout.channels], x.dtype);
     const shift = empty([layout.channels], x.dtype);
     const [a, c] = [scale.storage.data, shift.storage.data];
@@ -79,8 +79,7 @@ class BatchNorm extends Function {
     const { layout, training } = ctx.state;
     const [gx, gw, gb] = [0, 1, 2].map((i) => (ctx.needsInputGrad[i] ? empty(i === 0 ? x.shape : [layout.channels], g.dtype) : null));
     kernels().batchNormBackward(
-      x.dataSync(), g.dataSync(), layout, mean.dataSync(), invstd.dataSync(), weight === undefined ? null : weight.dataSync(), training,
-      gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
+      x.dataSync(), g.dataSync(), layout, mean.dataSync(), invstd.dataSync(), dataOrNull(weight), training, storageOrNull(gx), storageOrNull(gw), storageOrNull(gb),
     );
     return [gx, gw, gb, null, null, null, null];
   }
@@ -136,7 +135,7 @@ class LayerNorm extends Function {
     const rows = mean.numel();
     const out = empty(x.shape, x.dtype);
     kernels().layerNormForward(
-      x.dataSync(), rows, numelOf(normalized), mean.dataSync(), rstd.dataSync(), weight === null ? null : weight.dataSync(), bias === null ? null : bias.dataSync(), out.storage.data,
+      x.dataSync(), rows, numelOf(normalized), mean.dataSync(), rstd.dataSync(), dataOrNull(weight), dataOrNull(bias), out.storage.data,
     );
     ctx.state = normalized;
     ctx.saveForBackward(x, mean, rstd, ...(weight === null ? [] : [weight]));
@@ -147,8 +146,7 @@ class LayerNorm extends Function {
     const rows = mean.numel();
     const [gx, gw, gb] = [x.shape, ctx.state, ctx.state].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
     kernels().layerNormBackward(
-      x.dataSync(), g.dataSync(), rows, numelOf(ctx.state), mean.dataSync(), rstd.dataSync(), weight === undefined ? null : weight.dataSync(),
-      gx === null ? null : gx.storage.data, gw === null ? null : gw.storage.data, gb === null ? null : gb.storage.data,
+      x.dataSync(), g.dataSync(), rows, numelOf(ctx.state), mean.dataSync(), rstd.dataSync(), dataOrNull(weight), storageOrNull(gx), storageOrNull(gw), storageOrNull(gb),
     );
     return [gx, gw, gb, null, null, null];
   }

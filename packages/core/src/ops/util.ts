@@ -1,4 +1,4 @@
-import { allocate, isFloatingPoint, promoteTypes, promoteWithScalar, type DType } from '../dtype';
+import { allocate, isFloatingPoint, promoteTypes, promoteWithScalar, type DType, type Storage } from '../dtype';
 import { numelOf, sameShape } from '../shape';
 import { Tensor, type Scalar, type TensorOrScalar } from '../tensor/tensor';
 import { allocateOutput } from '../tensor/bufferPool';
@@ -44,6 +44,16 @@ export function requireFloat(op: string, ...tensors: Tensor[]): void {
       throw new Error(`${op}: expected a floating-point tensor, got ${t.dtype}; convert it with .float() first`);
     }
   }
+}
+
+/** The contiguous elements a kernel reads of an optional operand (null, or undefined as an absent saved tensor, gives null). */
+export function dataOrNull(t: Tensor | null | undefined): Storage | null {
+  return t === null || t === undefined ? null : t.dataSync();
+}
+
+/** The storage a kernel writes of an optional output, a fresh contiguous tensor such as empty() makes (null gives null). */
+export function storageOrNull(t: Tensor | null): Storage | null {
+  return t === null ? null : t.storage.data;
 }
 
 /** A zero-filled tensor for an op to write its output into. */

@@ -15,7 +15,8 @@ import { randomKernels } from './random';
 
 /**
  * The WebAssembly SIMD backend: float32 GEMM (on up to two threads), elementwise ops, column sums,
- * the softmax family, optimizer updates, im2col/col2im, convolutions, max and average pooling, batch and layer norm, Bernoulli draws; every other call goes to the plain kernels.
+ * the softmax family, optimizer updates, im2col/col2im, convolutions, max and average pooling,
+ * batch and layer norm, Bernoulli draws; every other call goes to the plain kernels.
  */
 function backendOver(arena: Arena, build: KernelBuild): Backend {
   const gemm = new Gemm(arena, canUseSecondThread() ? () => startThreads(build) : null);

@@ -7,6 +7,7 @@ import { isFloatingPoint } from '../../dtype';
 import { formatShape, sameShape } from '../../shape';
 import { tensor, zerosLike } from '../../tensor/creation';
 import type { Tensor } from '../../tensor/tensor';
+import { dataOrNull, storageOrNull } from '../util';
 import { classTargets, perSample, reduceLosses, sampleScale, type Reduction } from './reduction';
 import { checkClassTarget, checkIgnoreIndex, checkReduction, checkWeight, classLayout, sampleShape } from './validate';
 
@@ -71,7 +72,7 @@ class SoftCrossEntropy extends Function {
     const losses = perSample(input, layout);
     const samples = losses.length;
     const lse = new Float64Array(samples);
-    const w = weight === null ? null : weight.dataSync();
+    const w = dataOrNull(weight);
     kernels().softCrossEntropyForward(input.dataSync(), target.dataSync(), w, layout, labelSmoothing, losses, lse);
     ctx.state = { layout, reduction, ignoreIndex: -100, labelSmoothing, divisor: samples };
     ctx.saveForBackward(input, target, tensor(lse), ...(weight === null ? [] : [weight]));
@@ -85,8 +86,7 @@ class SoftCrossEntropy extends Function {
     const gt = ctx.needsInputGrad[1] ? zerosLike(target) : null;
     const scale = sampleScale(g, reduction, divisor, layout);
     kernels().softCrossEntropyBackward(
-      input.dataSync(), lse.dataSync(), target.dataSync(), weight === null ? null : weight.dataSync(), layout, labelSmoothing,
-      scale, gx === null ? null : gx.storage.data, gt === null ? null : gt.storage.data,
+      input.dataSync(), lse.dataSync(), target.dataSync(), dataOrNull(weight), layout, labelSmoothing, scale, storageOrNull(gx), storageOrNull(gt),
     );
     return [gx, gt, null, null, null, null];
   }

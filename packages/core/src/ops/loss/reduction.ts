@@ -2,13 +2,14 @@ import type { ClassTargets, LossLayout } from '../../backend';
 import type { Storage } from '../../dtype';
 import { full, tensor } from '../../tensor/creation';
 import type { Tensor } from '../../tensor/tensor';
+import { dataOrNull } from '../util';
 
 /** How a loss reduces its per-sample values: kept ('none'), averaged ('mean') or summed ('sum'). */
 export type Reduction = 'none' | 'mean' | 'sum';
 
 /** The kernels' view of class-index targets. */
 export function classTargets(target: Tensor, weight: Tensor | null, ignoreIndex: number): ClassTargets {
-  return { target: target.dataSync(), weight: weight === null ? null : weight.dataSync(), ignoreIndex };
+  return { target: target.dataSync(), weight: dataOrNull(weight), ignoreIndex };
 }
 
 /** Turns per-sample losses into the requested reduction; `divisor` is what 'mean' divides by. */
