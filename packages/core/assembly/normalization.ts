@@ -3,6 +3,14 @@
 // agree with the plain kernels to float32 rounding, not to the bit. Batch norm's data are laid out
 // (outer, channels, inner).
 
+/** The low and high pairs of four floats, as float64s. */
+@inline function promoteLow(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
 /** Sums, in float64, of the `count` floats at `at` and of their squared deviations from `center` (when `squares`). */
 @inline function sumRun(at: usize, count: i32, center: f64, squares: bool): f64 {
   let lo = f64x2.splat(0);
@@ -11,8 +19,8 @@
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const v = v128.load(at + (<usize>i << 2));
-    let a = f64x2.promote_low_f32x4(v);
-    let b = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    let a = promoteLow(v);
+    let b = promoteHigh(v);
     if (squares) {
       a = f64x2.sub(a, c);
       b = f64x2.sub(b, c);
@@ -31,23 +39,80 @@
   return sum;
 }
 
+/** Stores channel c's mean, biased variance and invstd from its sum and squared deviations over count values. */
+@inline function storeStats(c: i32, sum: f64, squares: f64, count: f64, eps: f64, mean: usize, invstd: usize, variance: usize): void {
+  store<f32>(mean + (<usize>c << 2), <f32>(sum / count));
+  store<f32>(variance + (<usize>c << 2), <f32>(squares / count));
+  store<f32>(invstd + (<usize>c << 2), <f32>(1 / Math.sqrt(squares / count + eps)));
+}
+
+// With one value per channel and sample (inner 1: BatchNorm1d on (N, C)), a channel's values
+// lie `channels` floats apart, and a channel at a time would read one float per row it visits:
+// the passes instead run four channels side by side down the rows. Each channel still sums its
+// values sample by sample in float64, as one channel at a time does, for the same bits.
+
+/** channelStats for inner 1 on channels [0, channels rounded down to 4); returns that end. */
+function channelStatsAcross(x: usize, outer: i32, channels: i32, eps: f64, mean: usize, invstd: usize, variance: usize): i32 {
+  const count = <f64>outer;
+  const end = channels & ~3;
+  for (let c = 0; c < end; c += 4) {
+    let lo = f64x2.splat(0);
+    let hi = f64x2.splat(0);
+    for (let n = 0; n < outer; n++) {
+      const v = v128.load(x + (<usize>(n * channels + c) << 2));
+      lo = f64x2.add(lo, promoteLow(v));
+      hi = f64x2.add(hi, promoteHigh(v));
+    }
+    const mLo = f64x2.div(lo, f64x2.splat(count));
+    const mHi = f64x2.div(hi, f64x2.splat(count));
+    let sLo = f64x2.splat(0);
+    let sHi = f64x2.splat(0);
+    for (let n = 0; n < outer; n++) {
+      const v = v128.load(x + (<usize>(n * channels + c) << 2));
+      const dLo = f64x2.sub(promoteLow(v), mLo);
+      const dHi = f64x2.sub(promoteHigh(v), mHi);
+      sLo = f64x2.add(sLo, f64x2.mul(dLo, dLo));
+      sHi = f64x2.add(sHi, f64x2.mul(dHi, dHi));
+    }
+    storeStats(c, f64x2.extract_lane(lo, 0), f64x2.extract_lane(sLo, 0), count, eps, mean, invstd, variance);
+    storeStats(c + 1, f64x2.extract_lane(lo, 1), f64x2.extract_lane(sLo, 1), count, eps, mean, invstd, variance);
+    storeStats(c + 2, f64x2.extract_lane(hi, 0), f64x2.extract_lane(sHi, 0), count, eps, mean, invstd, variance);
+    storeStats(c + 3, f64x2.extract_lane(hi, 1), f64x2.extract_lane(sHi, 1), count, eps, mean, invstd, variance);
+  }
+  return end;
+}
+
 /** Per-channel mean, invstd = 1 / sqrt(variance + eps) and biased variance (the plain channelStats). */
 export function channelStats(x: usize, outer: i32, channels: i32, inner: i32, eps: f64, mean: usize, invstd: usize, variance: usize): void {
   const count = <f64>outer * inner;
-  for (let c = 0; c < channels; c++) {
+  for (let c = inner == 1 ? channelStatsAcross(x, outer, channels, eps, mean, invstd, variance) : 0; c < channels; c++) {
     let sum: f64 = 0;
     for (let n = 0; n < outer; n++) sum += sumRun(x + (<usize>((n * channels + c) * inner) << 2), inner, 0, false);
     const m = sum / count;
     let squares: f64 = 0;
     for (let n = 0; n < outer; n++) squares += sumRun(x + (<usize>((n * channels + c) * inner) << 2), inner, m, true);
-    store<f32>(mean + (<usize>c << 2), <f32>m);
-    store<f32>(variance + (<usize>c << 2), <f32>(squares / count));
-    store<f32>(invstd + (<usize>c << 2), <f32>(1 / Math.sqrt(squares / count + eps)));
+    storeStats(c, sum, squares, count, eps, mean, invstd, variance);
   }
 }
 
 /** out = x * scale[c] + shift[c] on channel c (the plain channelAffine). */
 export function channelAffine(x: usize, outer: i32, channels: i32, inner: i32, scale: usize, shift: usize, out: usize): void {
+  if (inner == 1) {
+    // A sample's row holds one value per channel: the scales and shifts line up with it.
+    for (let n = 0; n < outer; n++) {
+      const row = <usize>(n * channels) << 2;
+      let c = 0;
+      for (; c + 4 <= channels; c += 4) {
+        const at = <usize>c << 2;
+        v128.store(out + row + at, f32x4.add(f32x4.mul(v128.load(x + row + at), v128.load(scale + at)), v128.load(shift + at)));
+      }
+      for (; c < channels; c++) {
+        const at = <usize>c << 2;
+        store<f32>(out + row + at, load<f32>(x + row + at) * load<f32>(scale + at) + load<f32>(shift + at));
+      }
+    }
+    return;
+  }
   for (let n = 0; n < outer; n++) {
     for (let c = 0; c < channels; c++) {
       const base = <usize>((n * channels + c) * inner) << 2;
@@ -78,7 +143,8 @@ export function batchNormBackward(
   gx: usize, gWeight: usize, gBias: usize,
 ): void {
   const count = <f64>outer * inner;
-  for (let c = 0; c < channels; c++) {
+  const first = inner == 1 ? batchNormBackwardAcross(x, g, outer, channels, mean, invstd, weight, training, gx, gWeight, gBias) : 0;
+  for (let c = first; c < channels; c++) {
     const m = load<f32>(mean + (<usize>c << 2));
     const s = load<f32>(invstd + (<usize>c << 2));
     const vm = f32x4.splat(m);
@@ -94,8 +160,8 @@ export function batchNormBackward(
         const at = base + (<usize>i << 2);
         const vg = v128.load(g + at);
         const vd = f32x4.sub(v128.load(x + at), vm);
-        lo = f64x2.add(lo, f64x2.mul(f64x2.promote_low_f32x4(vg), f64x2.promote_low_f32x4(vd)));
-        hi = f64x2.add(hi, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(vg, vg, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vd, vd, 2, 3, 0, 1))));
+        lo = f64x2.add(lo, f64x2.mul(promoteLow(vg), promoteLow(vd)));
+        hi = f64x2.add(hi, f64x2.mul(promoteHigh(vg), promoteHigh(vd)));
       }
       for (; i < inner; i++) {
         const at = base + (<usize>i << 2);
@@ -133,16 +199,23 @@ export function batchNormBackward(
 // Layer normalization's passes over `rows` rows of `size` floats (the plain layerNormForward and
 // layerNormBackward), the weight and bias elementwise along the row; pointers of absent ones are 0.
 
-/** out = (x - mean[r]) rstd[r] weight + bias on row r. */
-export function layerNormForward(x: usize, rows: i32, size: i32, mean: usize, rstd: usize, weight: usize, bias: usize, out: usize): void {
+/**
+ * Each row's mean and rstd = 1 / sqrt(variance + eps), summed as channelStats sums a channel's,
+ * then out = (x - mean[r]) rstd[r] weight + bias on row r, while the row is still in cache.
+ */
+export function layerNormForward(x: usize, rows: i32, size: i32, eps: f64, weight: usize, bias: usize, out: usize, mean: usize, rstd: usize): void {
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
-    const m = load<f32>(mean + (<usize>r << 2));
-    const s = load<f32>(rstd + (<usize>r << 2));
+    const base = <usize>(r * size) << 2;
+    const center = sumRun(x + base, size, 0, false) / size;
+    const squares = sumRun(x + base, size, center, true);
+    const m = <f32>center;
+    const s = <f32>(1 / Math.sqrt(squares / size + eps));
+    store<f32>(mean + (<usize>r << 2), m);
+    store<f32>(rstd + (<usize>r << 2), s);
     const vm = f32x4.splat(m);
     const vs = f32x4.splat(s);
-    const base = <usize>(r * size) << 2;
     let d = 0;
     for (; d + 4 <= size; d += 4) {
       const at = <usize>d << 2;
@@ -187,8 +260,8 @@ export function layerNormBackward(
       const xhat = f32x4.mul(f32x4.sub(v128.load(x + base + at), vm), vs);
       const h = f32x4.mul(vg, weight == 0 ? one : v128.load(weight + at));
       const hx = f32x4.mul(h, xhat);
-      h2 = f64x2.add(h2, f64x2.add(f64x2.promote_low_f32x4(h), f64x2.promote_low_f32x4(i32x4.shuffle(h, h, 2, 3, 0, 1))));
-      hx2 = f64x2.add(hx2, f64x2.add(f64x2.promote_low_f32x4(hx), f64x2.promote_low_f32x4(i32x4.shuffle(hx, hx, 2, 3, 0, 1))));
+      h2 = f64x2.add(h2, f64x2.add(promoteLow(h), promoteHigh(h)));
+      hx2 = f64x2.add(hx2, f64x2.add(promoteLow(hx), promoteHigh(hx)));
       if (gWeight != 0) v128.store(gWeight + at, f32x4.add(v128.load(gWeight + at), f32x4.mul(vg, xhat)));
       if (gBias != 0) v128.store(gBias + at, f32x4.add(v128.load(gBias + at), vg));
     }
@@ -221,4 +294,55 @@ export function layerNormBackward(
       store<f32>(gx + base + at, s * (h - <f32>(sumH / size) - xhat * <f32>(sumHX / size)));
     }
   }
+}
+
+/** Float64 pairs lo and hi rounded to float32 as one vector of four. */
+@inline function demote(lo: v128, hi: v128): v128 {
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/**
+ * batchNormBackward for inner 1 on channels [0, channels rounded down to 4), four channels side
+ * by side down the rows (see channelStatsAcross); returns that end. The per-channel arithmetic is
+ * the same, lane by lane, in the same order.
+ */
+function batchNormBackwardAcross(
+  x: usize, g: usize, outer: i32, channels: i32, mean: usize, invstd: usize, weight: usize, training: i32,
+  gx: usize, gWeight: usize, gBias: usize,
+): i32 {
+  const count = f64x2.splat(<f64>outer);
+  const end = channels & ~3;
+  for (let c = 0; c < end; c += 4) {
+    const at = <usize>c << 2;
+    const vm = v128.load(mean + at);
+    const vs = v128.load(invstd + at);
+    let sumLo = f64x2.splat(0);
+    let sumHi = f64x2.splat(0);
+    let dotLo = f64x2.splat(0);
+    let dotHi = f64x2.splat(0);
+    for (let n = 0; n < outer; n++) {
+      const row = <usize>(n * channels) << 2;
+      const vg = v128.load(g + row + at);
+      const vd = f32x4.sub(v128.load(x + row + at), vm);
+      sumLo = f64x2.add(sumLo, promoteLow(vg));
+      sumHi = f64x2.add(sumHi, promoteHigh(vg));
+      dotLo = f64x2.add(dotLo, f64x2.mul(promoteLow(vg), promoteLow(vd)));
+      dotHi = f64x2.add(dotHi, f64x2.mul(promoteHigh(vg), promoteHigh(vd)));
+    }
+    const sLo = promoteLow(vs);
+    const sHi = promoteHigh(vs);
+    if (gBias != 0) v128.store(gBias + at, demote(sumLo, sumHi));
+    if (gWeight != 0) v128.store(gWeight + at, demote(f64x2.mul(dotLo, sLo), f64x2.mul(dotHi, sHi)));
+    if (gx == 0) continue;
+    const zero = f32x4.splat(0);
+    const vk = training != 0 ? demote(f64x2.div(f64x2.mul(f64x2.mul(dotLo, sLo), sLo), count), f64x2.div(f64x2.mul(f64x2.mul(dotHi, sHi), sHi), count)) : zero;
+    const vgm = training != 0 ? demote(f64x2.div(sumLo, count), f64x2.div(sumHi, count)) : zero;
+    const vsw = weight == 0 ? vs : f32x4.mul(vs, v128.load(weight + at));
+    for (let n = 0; n < outer; n++) {
+      const row = <usize>(n * channels) << 2;
+      const centered = f32x4.mul(f32x4.sub(v128.load(x + row + at), vm), vk);
+      v128.store(gx + row + at, f32x4.mul(f32x4.sub(f32x4.sub(v128.load(g + row + at), vgm), centered), vsw));
+    }
+  }
+  return end;
 }

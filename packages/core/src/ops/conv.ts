@@ -1,4 +1,3 @@
-import { unsharedGradient } from '../autograd/accumulateGrad';
 import { traced } from '../autograd/trace';
 import { checkOptions } from '../options';
 import { Context } from '../autograd/context';
@@ -9,7 +8,7 @@ import type { Tensor } from '../tensor/tensor';
 import { matmul } from './matmul';
 import { pad } from './pad';
 import { fold, pair, windowGeometry, type Size2, type Size1 } from './unfold';
-import { dataOrNull, empty, requireFloat, storageOrNull } from './util';
+import { dataOrNull, empty, gradientOutputs, requireFloat, storageOrNull } from './util';
 
 /** Options of conv2d (conv1d takes single numbers): torch's stride, padding, dilation and groups. */
 export interface ConvOptions {
@@ -92,11 +91,9 @@ class Conv2dOp extends Function {
   static backward(ctx: Context<ConvState>, g: Tensor) {
     const [x, weight] = ctx.savedTensors;
     const { geometry, outChannels, groups } = ctx.state;
-    const [gx, gw, gb] = [x.shape, weight.shape, [outChannels]].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
+    const [gx, gw, gb] = gradientOutputs(ctx.needsInputGrad, [x.shape, weight.shape, [outChannels]], g.dtype);
     kernels().conv2dBackward(x.dataSync(), weight.dataSync(), g.dataSync(), geometry, outChannels, groups, storageOrNull(gx), storageOrNull(gw), storageOrNull(gb));
-    // Fresh, held nowhere else: a leaf may keep them as its .grad without a copy.
-    const fresh = (t: Tensor | null) => (t === null ? null : unsharedGradient(t));
-    return [fresh(gx), fresh(gw), fresh(gb), null, null];
+    return [gx, gw, gb, null, null];
   }
 }
 

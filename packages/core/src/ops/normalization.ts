@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/gradMode';
 import { kernels, type ChannelLayout } from '../backend';
 import { formatShape, numelOf, sameShape } from '../shape';
 import type { Tensor } from '../tensor/tensor';
-import { dataOrNull, empty, requireFloat, storageOrNull } from './util';
+import { dataOrNull, empty, gradientOutputs, requireFloat, storageOrNull } from './util';
 
 // Batch and layer norm are ops with kernels of their own (testing/reference.ts composes each from
 // reductions and arithmetic, the reference they are tested against); group norm is composed, its
@@ -77,7 +77,7 @@ class BatchNorm extends Function {
   static backward(ctx: Context<BatchNormState>, g: Tensor) {
     const [x, mean, invstd, weight] = ctx.savedTensors;
     const { layout, training } = ctx.state;
-    const [gx, gw, gb] = [0, 1, 2].map((i) => (ctx.needsInputGrad[i] ? empty(i === 0 ? x.shape : [layout.channels], g.dtype) : null));
+    const [gx, gw, gb] = gradientOutputs(ctx.needsInputGrad, [x.shape, [layout.channels], [layout.channels]], g.dtype);
     kernels().batchNormBackward(
       x.dataSync(), g.dataSync(), layout, mean.dataSync(), invstd.dataSync(), dataOrNull(weight), training, storageOrNull(gx), storageOrNull(gw), storageOrNull(gb),
     );
@@ -131,12 +131,12 @@ export const batchNorm = traced('batchNorm', function batchNorm(input: Tensor, r
  * reductions and arithmetic (normalization.test.ts checks the two against each other).
  */
 class LayerNorm extends Function {
-  static forward(ctx: Context<readonly number[]>, x: Tensor, weight: Tensor | null, bias: Tensor | null, mean: Tensor, rstd: Tensor, normalized: readonly number[]): Tensor {
-    const rows = mean.numel();
+  static forward(ctx: Context<readonly number[]>, x: Tensor, weight: Tensor | null, bias: Tensor | null, normalized: readonly number[], eps: number): Tensor {
+    const size = numelOf(normalized);
+    const rows = numelOf(x.shape.slice(0, x.ndim - normalized.length));
+    const [mean, rstd] = [0, 1].map(() => empty([rows], x.dtype));
     const out = empty(x.shape, x.dtype);
-    kernels().layerNormForward(
-      x.dataSync(), rows, numelOf(normalized), mean.dataSync(), rstd.dataSync(), dataOrNull(weight), dataOrNull(bias), out.storage.data,
-    );
+    kernels().layerNormForward(x.dataSync(), rows, size, eps, dataOrNull(weight), dataOrNull(bias), out.storage.data, mean.storage.data, rstd.storage.data);
     ctx.state = normalized;
     ctx.saveForBackward(x, mean, rstd, ...(weight === null ? [] : [weight]));
     return out;
@@ -144,11 +144,11 @@ class LayerNorm extends Function {
   static backward(ctx: Context<readonly number[]>, g: Tensor) {
     const [x, mean, rstd, weight] = ctx.savedTensors;
     const rows = mean.numel();
-    const [gx, gw, gb] = [x.shape, ctx.state, ctx.state].map((shape, i) => (ctx.needsInputGrad[i] ? empty(shape, g.dtype) : null));
+    const [gx, gw, gb] = gradientOutputs(ctx.needsInputGrad, [x.shape, ctx.state, ctx.state], g.dtype);
     kernels().layerNormBackward(
       x.dataSync(), g.dataSync(), rows, numelOf(ctx.state), mean.dataSync(), rstd.dataSync(), dataOrNull(weight), storageOrNull(gx), storageOrNull(gw), storageOrNull(gb),
     );
-    return [gx, gw, gb, null, null, null];
+    return [gx, gw, gb, null, null];
   }
 }
 
@@ -179,12 +179,7 @@ export const layerNorm = traced('layerNorm', function layerNorm(input: Tensor, n
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t !== null && !sameShape(t.shape, shape)) throw new Error(`layerNorm: ${name} must have the normalized shape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
   }
-  const size = numelOf(shape);
-  const rows = numelOf(input.shape.slice(0, input.ndim - shape.length));
-  const [mean, rstd, variance] = [0, 1, 2].map(() => empty([rows], input.dtype));
-  // One channel per row: each row's statistics over its `size` values.
-  kernels().channelStats(input.dataSync(), { outer: 1, channels: rows, inner: size }, eps, mean.storage.data, rstd.storage.data, variance.storage.data);
-  return LayerNorm.apply(input, weight, bias, mean, rstd, shape);
+  return LayerNorm.apply(input, weight, bias, shape, eps);
 });
 
 /** Options of groupNorm. */

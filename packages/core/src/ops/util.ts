@@ -2,6 +2,7 @@ import { allocate, isFloatingPoint, promoteTypes, promoteWithScalar, type DType,
 import { numelOf, sameShape } from '../shape';
 import { Tensor, type Scalar, type TensorOrScalar } from '../tensor/tensor';
 import { allocateOutput } from '../tensor/bufferPool';
+import { unsharedGradient } from '../autograd/accumulateGrad';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int64: 1, float32: 2, float64: 2 };
 
@@ -59,6 +60,15 @@ export function storageOrNull(t: Tensor | null): Storage | null {
 /** A zero-filled tensor for an op to write its output into. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
   return Tensor.fromStorage(allocateOutput(dtype, numelOf(shape)), shape, dtype);
+}
+
+/**
+ * Zero-filled tensors of the given shapes for the gradients a backward's kernel writes, null where
+ * `needed` says no. They are fresh and held nowhere else, so a leaf may keep one as its .grad
+ * without a copy.
+ */
+export function gradientOutputs(needed: readonly boolean[], shapes: readonly (readonly number[])[], dtype: DType): (Tensor | null)[] {
+  return shapes.map((shape, i) => (needed[i] ? unsharedGradient(empty(shape, dtype)) : null));
 }
 
 /** t's strided window as seen from a broadcast `shape`: size-1 and missing dims get stride 0. */

@@ -85,13 +85,19 @@ export function batchNormBackward(
   }
 }
 
-// Layer normalization's passes over `rows` rows of `size` values each, normalized per row (its
-// statistics from channelStats with one channel per row), the weight and bias elementwise along the row.
+// Layer normalization's passes over `rows` rows of `size` values each, normalized per row, the
+// weight and bias elementwise along the row.
 
-/** out = (x - mean[r]) rstd[r] weight + bias on row r (weight and bias of `size` values, null for ones and zeros). */
+/**
+ * Each row's mean and rstd = 1 / sqrt(variance + eps) (its statistics as channelStats takes a
+ * channel's, one channel per row), and out = (x - mean[r]) rstd[r] weight + bias on row r (weight
+ * and bias of `size` values, null for ones and zeros): one kernel, so the rows are read once for
+ * both where the data must be copied to the kernel.
+ */
 export function layerNormForward(
-  x: Storage, rows: number, size: number, mean: Storage, rstd: Storage, weight: Storage | null, bias: Storage | null, out: Storage,
+  x: Storage, rows: number, size: number, eps: number, weight: Storage | null, bias: Storage | null, out: Storage, mean: Storage, rstd: Storage,
 ): void {
+  channelStats(x, { outer: 1, channels: rows, inner: size }, eps, mean, rstd, new Float64Array(rows));
   for (let r = 0; r < rows; r++) {
     const m = mean[r];
     const s = rstd[r];

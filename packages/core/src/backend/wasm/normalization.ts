@@ -49,13 +49,13 @@ export function normalizationKernels(arena: Arena): FastKernels {
       },
     },
     layerNormForward: {
-      supports: (x, _rows, _size, mean, rstd, weight, bias, out) => float32(x, mean, rstd, weight, bias, out),
-      run(x, rows, size, mean, rstd, weight, bias, out) {
-        const spans: Span[] = [[x, 0, rows * size, 'in'], [mean, 0, rows, 'in'], [rstd, 0, rows, 'in'], [out, 0, rows * size, 'out']];
+      supports: (x, _rows, _size, _eps, weight, bias, out, mean, rstd) => float32(x, weight, bias, out, mean, rstd),
+      run(x, rows, size, eps, weight, bias, out, mean, rstd) {
+        const spans: Span[] = [[x, 0, rows * size, 'in'], [out, 0, rows * size, 'out'], [mean, 0, rows, 'out'], [rstd, 0, rows, 'out']];
         const slots = optionalSpans(spans, [[weight, size, 'in'], [bias, size, 'in']]);
         arena.run(spans, (p) => {
           const [wp, bp] = slots.map((slot) => (slot < 0 ? 0 : p[slot]));
-          w.layerNormForward(p[0], rows, size, p[1], p[2], wp, bp, p[3]);
+          w.layerNormForward(p[0], rows, size, eps, wp, bp, p[1], p[2], p[3]);
         });
       },
     },

@@ -327,10 +327,13 @@ describe('the wasm normalization kernels', () => {
     expect(a.length).toBe(b.length);
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(b[i])));
   };
-  // Runs whose length is a multiple of four and runs with a tail.
+  // Runs whose length is a multiple of four and runs with a tail; one value per channel and
+  // sample (channels side by side), with whole groups of four channels and with a tail.
   test.each([
     [{ outer: 4, channels: 3, inner: 20 }],
     [{ outer: 3, channels: 2, inner: 7 }],
+    [{ outer: 9, channels: 8, inner: 1 }],
+    [{ outer: 5, channels: 11, inner: 1 }],
   ])('statistics, normalization and gradients agree with the plain kernels (%j)', (layout) => {
     const n = layout.outer * layout.channels * layout.inner;
     const g = new Generator(13);
@@ -371,13 +374,13 @@ describe('the wasm normalization kernels', () => {
     const x = randn([n], { generator: g }).dataSync() as Float32Array;
     const gOut = randn([n], { generator: g }).dataSync() as Float32Array;
     const [weight, bias] = [0, 1].map(() => randn([size], { generator: g }).dataSync() as Float32Array);
-    const [mean, rstd, variance] = [0, 1, 2].map(() => new Float32Array(rows));
-    cpuKernels.channelStats(x, { outer: 1, channels: rows, inner: size }, 1e-5, mean, rstd, variance);
+    const [mean, rstd] = [0, 1].map(() => new Float32Array(rows));
     for (const [w, b] of [[weight, bias], [null, null], [weight, null]] as const) {
       const [out0, out1] = [new Float32Array(n), new Float32Array(n).fill(NaN)];
-      cpuKernels.layerNormForward(x, rows, size, mean, rstd, w, b, out0);
-      inWasm('layerNormForward', x, rows, size, mean, rstd, w, b, out1);
-      near(out1, out0);
+      const [mean1, rstd1] = [0, 1].map(() => new Float32Array(rows).fill(NaN));
+      cpuKernels.layerNormForward(x, rows, size, 1e-5, w, b, out0, mean, rstd);
+      inWasm('layerNormForward', x, rows, size, 1e-5, w, b, out1, mean1, rstd1);
+      [[out1, out0], [mean1, mean], [rstd1, rstd]].forEach(([a, b]) => near(a, b));
       const grads = () => [new Float32Array(n).fill(NaN), new Float32Array(size).fill(NaN), new Float32Array(size).fill(NaN)];
       const [plain, fastGrads] = [grads(), grads()];
       cpuKernels.layerNormBackward(x, gOut, rows, size, mean, rstd, w, plain[0], plain[1], plain[2]);
