@@ -79,7 +79,7 @@ export const cpuKernels = {
   channelAffine,
   /** Batch norm's input, weight and bias gradients, in training or evaluation. */
   batchNormBackward,
-  /** Layer norm's normalization of each row by its statistics, then its elementwise weight and bias. */
+  /** Layer norm's statistics of each row and its normalization by them, then the elementwise weight and bias. */
   layerNormForward,
   /** Layer norm's input, weight and bias gradients. */
   layerNormBackward,
