@@ -66,13 +66,17 @@ export function convForwardShared(
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
+  if (thin != 0 && unitStrides(geometry)) memory.fill(cols, 0, paddedImage(geometry));
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
     const y = out + <usize>b * output;
     const image = x + <usize>b * imageBytes(geometry);
-    if (thin != 0) {
+    const thinWeights = weights + (<usize>(group * outChannels * k) << 2);
+    if (thin != 0 && unitStrides(geometry)) {
+      thinForward(geometry, image, y, outChannels, thinWeights, cols);
+    } else if (thin != 0) {
       memory.fill(y, 0, output);
-      thinWindows(FORWARD, geometry, image, y, outChannels, weights + (<usize>(group * outChannels * k) << 2), 0, k, 0, false);
+      thinWindows(FORWARD, geometry, image, y, outChannels, thinWeights, 0, k, 0, false);
     } else {
       unfold(geometry, image, 0, k, cols);
       gemmPanels(cols, l, 1, 0, y, outChannels, k, l, weights + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
@@ -148,6 +152,286 @@ function thinWindows(mode: i32, g: usize, image: usize, rows: usize, outChannels
   }
 }
 
+// Thin passes with unit strides read the windows from a zero-padded copy of the planes they
+// walk, so every window lies whole inside it: four outputs then sum all their kernel elements in
+// a register and are stored once, where thinWindows adds each element's term into memory. A
+// thread zeroes its padded planes once per pass (paddedImage, paddedGradient give their sizes);
+// each image then only copies its pixels inside the border.
+
+/** Whether both strides are 1. */
+@inline function unitStrides(g: usize): bool {
+  return field(g, 7) == 1 && field(g, 8) == 1;
+}
+
+/** Rows and columns of an image's padded planes: padding on both sides. */
+@inline function paddedRows(g: usize): i32 {
+  return field(g, 1) + 2 * field(g, 5);
+}
+@inline function paddedCols(g: usize): i32 {
+  return field(g, 2) + 2 * field(g, 6);
+}
+
+/** Bytes of an image's padded planes (forward and weight gradient). */
+function paddedImage(g: usize): usize {
+  return <usize>(field(g, 0) * paddedRows(g) * paddedCols(g)) << 2;
+}
+
+/**
+ * Rows and columns of an output gradient's padded planes (input gradient): the image's size, plus
+ * the padding and the kernel's extent, so that gOut at (h + padH - ki dilationH, w + padW - kj
+ * dilationW) lies inside for every pixel (h, w), shifted down and right by the extent.
+ */
+@inline function extentH(g: usize): i32 {
+  return field(g, 9) * (field(g, 3) - 1);
+}
+@inline function extentW(g: usize): i32 {
+  return field(g, 10) * (field(g, 4) - 1);
+}
+@inline function gradientRows(g: usize): i32 {
+  return field(g, 1) + field(g, 5) + extentH(g);
+}
+@inline function gradientCols(g: usize): i32 {
+  return field(g, 2) + field(g, 6) + extentW(g);
+}
+
+/** Bytes of an output gradient's padded planes, for outChannels of them. */
+function paddedGradient(g: usize, outChannels: i32): usize {
+  return <usize>(outChannels * gradientRows(g) * gradientCols(g)) << 2;
+}
+
+/**
+ * Copies `planes` planes of height x width at `from` into the planes of rows x cols at `to`, pixel
+ * (h, w) of each to (h + top, w + left), leaving the rest as it was; pixels falling outside are
+ * left out.
+ */
+function copyPlanes(from: usize, planes: i32, height: i32, width: i32, to: usize, rows: i32, cols: i32, top: i32, left: i32): void {
+  const h1 = min(height, rows - top);
+  const w1 = min(width, cols - left);
+  for (let p = 0; p < planes; p++) {
+    for (let h = 0; h < h1; h++) {
+      const source = from + (<usize>((p * height + h) * width) << 2);
+      const target = to + (<usize>((p * rows + h + top) * cols + left) << 2);
+      let w = 0;
+      for (; w + 4 <= w1; w += 4) v128.store(target + (<usize>w << 2), v128.load(source + (<usize>w << 2)));
+      for (; w < w1; w++) store<f32>(target + (<usize>w << 2), load<f32>(source + (<usize>w << 2)));
+    }
+  }
+}
+
+/** Stores the first n (1 to 4) lanes of v at `at`. */
+@inline function storeLanes(at: usize, v: v128, n: i32): void {
+  if (n == 4) {
+    v128.store(at, v);
+    return;
+  }
+  store<f32>(at, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+}
+
+/**
+ * The sum over a kernel's rows of `kernelH` and columns of `kernelW` of weight times the four
+ * floats at `from`: the weights `weights` on, a row's `rowStep` bytes and a column's `colStep`
+ * bytes apart in the data (negative steps walk it backwards), added to `sum`.
+ */
+@inline function kernelSum(sum: v128, weights: usize, from: usize, kernelH: i32, kernelW: i32, rowStep: isize, colStep: isize): v128 {
+  // 3x3, the common depthwise kernel, unrolled: the same terms in the same order.
+  if (kernelH == 3 && kernelW == 3) {
+    const row1 = from + rowStep;
+    const row2 = row1 + rowStep;
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights), v128.load(from)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 4), v128.load(from + colStep)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 8), v128.load(from + 2 * colStep)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 12), v128.load(row1)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 16), v128.load(row1 + colStep)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 20), v128.load(row1 + 2 * colStep)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 24), v128.load(row2)));
+    sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 28), v128.load(row2 + colStep)));
+    return f32x4.add(sum, f32x4.mul(v128.load32_splat(weights, 32), v128.load(row2 + 2 * colStep)));
+  }
+  let w = weights;
+  let row = from;
+  for (let ki = 0; ki < kernelH; ki++) {
+    let at = row;
+    for (let kj = 0; kj < kernelW; kj++) {
+      sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(w), v128.load(at)));
+      w += 4;
+      at += colStep;
+    }
+    row += rowStep;
+  }
+  return sum;
+}
+
+/**
+ * FORWARD with unit strides: y (outChannels x outH x outW) = the weights (outChannels x K) times
+ * the image's windows, read from its planes copied into `padded` (paddedImage bytes, zero
+ * outside the pixels, and 16 bytes more: a row's last four outputs may read past its end, into
+ * lanes that are not stored).
+ */
+function thinForward(g: usize, image: usize, y: usize, outChannels: i32, weights: usize, padded: usize): void {
+  const channels = field(g, 0);
+  const kernelH = field(g, 3);
+  const kernelW = field(g, 4);
+  const outH = field(g, 11);
+  const outW = field(g, 12);
+  const rows = paddedRows(g);
+  const cols = paddedCols(g);
+  const rowStep = <isize>(field(g, 9) * cols) << 2;
+  const colStep = <isize>field(g, 10) << 2;
+  const taps = kernelH * kernelW;
+  copyPlanes(image, channels, field(g, 1), field(g, 2), padded, rows, cols, field(g, 5), field(g, 6));
+  for (let i = 0; i < outChannels; i++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const out = y + (<usize>((i * outH + oh) * outW) << 2);
+      for (let ow = 0; ow < outW; ow += 4) {
+        // Output (oh, ow)'s window in plane c starts at padded pixel (oh, ow).
+        let sum = f32x4.splat(0);
+        for (let c = 0; c < channels; c++) {
+          const from = padded + (<usize>((c * rows + oh) * cols + ow) << 2);
+          sum = kernelSum(sum, weights + (<usize>((i * channels + c) * taps) << 2), from, kernelH, kernelW, rowStep, colStep);
+        }
+        storeLanes(out + (<usize>ow << 2), sum, min(4, outW - ow));
+      }
+    }
+  }
+}
+
+/**
+ * INPUT_GRAD with unit strides: pixel (h, w) of channel c gets weights[i][c, ki, kj] times gOut[i]
+ * at (h + padH - ki dilationH, w + padW - kj dilationW), where that output exists, summed over the
+ * outChannels and kernel elements. gOut's planes are copied into `padded` (paddedGradient bytes,
+ * zero outside, and 16 bytes more), shifted by the kernel's extent, where the last kernel
+ * element's term for pixel (h, w) is at (h + padH, w + padW) and the others step back from it.
+ */
+function thinInputGrad(g: usize, gOut: usize, dx: usize, outChannels: i32, weights: usize, padded: usize): void {
+  const channels = field(g, 0);
+  const height = field(g, 1);
+  const width = field(g, 2);
+  const kernelH = field(g, 3);
+  const kernelW = field(g, 4);
+  const padH = field(g, 5);
+  const padW = field(g, 6);
+  const rows = gradientRows(g);
+  const cols = gradientCols(g);
+  const rowStep = -(<isize>(field(g, 9) * cols) << 2);
+  const colStep = -(<isize>field(g, 10) << 2);
+  const taps = kernelH * kernelW;
+  copyPlanes(gOut, outChannels, field(g, 11), field(g, 12), padded, rows, cols, extentH(g), extentW(g));
+  for (let c = 0; c < channels; c++) {
+    for (let h = 0; h < height; h++) {
+      const into = dx + (<usize>((c * height + h) * width) << 2);
+      for (let w = 0; w < width; w += 4) {
+        let sum = f32x4.splat(0);
+        for (let i = 0; i < outChannels; i++) {
+          // Kernel element (0, 0)'s term: gOut[i] at (h + padH, w + padW), shifted by the extent.
+          const from = padded + (<usize>((i * rows + h + padH + extentH(g)) * cols + w + padW + extentW(g)) << 2);
+          sum = kernelSum(sum, weights + (<usize>((i * channels + c) * taps) << 2), from, kernelH, kernelW, rowStep, colStep);
+        }
+        storeLanes(into + (<usize>w << 2), sum, min(4, width - w));
+      }
+    }
+  }
+}
+
+/**
+ * WEIGHT_GRAD with unit strides: for the column rows r in [r0, r1) (channel c, kernel element
+ * (ki, kj)) and each of the outChannels rows i, the sum of gOut[i] times the image's plane c at
+ * (oh + ki dilationH - padH, ow + kj dilationW - padW), read from its planes copied into `padded`
+ * as thinForward copies them; stored into acc[i][r] for the `first` image and added after.
+ */
+function thinWeightGrad(g: usize, image: usize, gOut: usize, outChannels: i32, r0: i32, r1: i32, acc: usize, first: bool, padded: usize): void {
+  const kernelH = field(g, 3);
+  const kernelW = field(g, 4);
+  const outH = field(g, 11);
+  const outW = field(g, 12);
+  const rows = paddedRows(g);
+  const cols = paddedCols(g);
+  const k = depth(g);
+  copyPlanes(image, field(g, 0), field(g, 1), field(g, 2), padded, rows, cols, field(g, 5), field(g, 6));
+  // Lanes of a row's last four outputs past its end: masked out of the sums.
+  const tail = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(outW & 3));
+  const whole = outW & ~3;
+  const taps = kernelH * kernelW;
+  for (let r = r0; r < r1; r++) {
+    if (taps == 9 && kernelW == 3 && r % 9 == 0 && r + 9 <= r1) {
+      // A channel's whole 3x3 kernel: its nine sums in one sweep.
+      const plane = padded + (<usize>((r / 9) * rows * cols) << 2);
+      for (let i = 0; i < outChannels; i++) {
+        sums3x3(gOut + (<usize>(i * outH * outW) << 2), plane, outH, outW, cols, field(g, 9), field(g, 10), tail, acc + (<usize>(i * k + r) << 2), first);
+      }
+      r += 8;
+      continue;
+    }
+    const kj = r % kernelW;
+    const ki = (r / kernelW) % kernelH;
+    const plane = padded + (<usize>((r / (kernelW * kernelH)) * rows * cols + ki * field(g, 9) * cols + kj * field(g, 10)) << 2);
+    for (let i = 0; i < outChannels; i++) {
+      let lanes = f32x4.splat(0);
+      for (let oh = 0; oh < outH; oh++) {
+        const row = gOut + (<usize>((i * outH + oh) * outW) << 2);
+        const pixels = plane + (<usize>(oh * cols) << 2);
+        let ow = 0;
+        for (; ow < whole; ow += 4) lanes = f32x4.add(lanes, f32x4.mul(v128.load(row + (<usize>ow << 2)), v128.load(pixels + (<usize>ow << 2))));
+        if (ow < outW) lanes = f32x4.add(lanes, v128.and(f32x4.mul(v128.load(row + (<usize>ow << 2)), v128.load(pixels + (<usize>ow << 2))), tail));
+      }
+      accumulate(acc + (<usize>(i * k + r) << 2), laneSum(lanes), first);
+    }
+  }
+}
+
+/** The four lanes' sum, pairwise. */
+@inline function laneSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Stores d at `at` for the first image, else adds it there. */
+@inline function accumulate(at: usize, d: f32, first: bool): void {
+  store<f32>(at, first ? d : load<f32>(at) + d);
+}
+
+/**
+ * thinWeightGrad's nine sums of a 3x3 kernel in one sweep over the output gradient's plane at
+ * `gOut` (outH x outW): sum t = (ki, kj) of gOut times the padded plane at `plane` (cols wide)
+ * from (ki dilationH, kj dilationW), into acc[t] (accumulate); each sum in the lanes and order
+ * thinWeightGrad's own loop gives it, the tail's lanes past a row's end masked out.
+ */
+function sums3x3(gOut: usize, plane: usize, outH: i32, outW: i32, cols: i32, dilationH: i32, dilationW: i32, tail: v128, acc: usize, first: bool): void {
+  let s0 = f32x4.splat(0);
+  let s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
+  const colStep = <usize>dilationW << 2;
+  const rowStep = <usize>(dilationH * cols) << 2;
+  for (let oh = 0; oh < outH; oh++) {
+    const row = gOut + (<usize>(oh * outW) << 2);
+    const row0 = plane + (<usize>(oh * cols) << 2);
+    const row1 = row0 + rowStep;
+    const row2 = row1 + rowStep;
+    for (let ow = 0; ow < outW; ow += 4) {
+      const at = <usize>ow << 2;
+      const mask = ow + 4 <= outW ? i32x4.splat(-1) : tail;
+      const gv = v128.load(row + at);
+      s0 = f32x4.add(s0, v128.and(f32x4.mul(gv, v128.load(row0 + at)), mask));
+      s1 = f32x4.add(s1, v128.and(f32x4.mul(gv, v128.load(row0 + at + colStep)), mask));
+      s2 = f32x4.add(s2, v128.and(f32x4.mul(gv, v128.load(row0 + at + 2 * colStep)), mask));
+      s3 = f32x4.add(s3, v128.and(f32x4.mul(gv, v128.load(row1 + at)), mask));
+      s4 = f32x4.add(s4, v128.and(f32x4.mul(gv, v128.load(row1 + at + colStep)), mask));
+      s5 = f32x4.add(s5, v128.and(f32x4.mul(gv, v128.load(row1 + at + 2 * colStep)), mask));
+      s6 = f32x4.add(s6, v128.and(f32x4.mul(gv, v128.load(row2 + at)), mask));
+      s7 = f32x4.add(s7, v128.and(f32x4.mul(gv, v128.load(row2 + at + colStep)), mask));
+      s8 = f32x4.add(s8, v128.and(f32x4.mul(gv, v128.load(row2 + at + 2 * colStep)), mask));
+    }
+  }
+  accumulate(acc, laneSum(s0), first);
+  accumulate(acc + 4, laneSum(s1), first);
+  accumulate(acc + 8, laneSum(s2), first);
+  accumulate(acc + 12, laneSum(s3), first);
+  accumulate(acc + 16, laneSum(s4), first);
+  accumulate(acc + 20, laneSum(s5), first);
+  accumulate(acc + 24, laneSum(s6), first);
+  accumulate(acc + 28, laneSum(s7), first);
+  accumulate(acc + 32, laneSum(s8), first);
+}
+
 /** The four floats at `to` plus c times the four at `from`. */
 @inline function addScaled(to: usize, c: f32, from: usize): void {
   v128.store(to, f32x4.add(v128.load(to), f32x4.mul(f32x4.splat(c), v128.load(from))));
@@ -178,12 +462,16 @@ export function convInputGradShared(
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
+  if (thin != 0 && unitStrides(geometry)) memory.fill(cols, 0, paddedGradient(geometry, outChannels));
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
     const image = dx + <usize>b * imageBytes(geometry);
-    if (thin != 0) {
+    const thinWeights = weights + (<usize>(group * outChannels * k) << 2);
+    if (thin != 0 && unitStrides(geometry)) {
+      thinInputGrad(geometry, gOut + <usize>b * output, image, outChannels, thinWeights, cols);
+    } else if (thin != 0) {
       memory.fill(image, 0, imageBytes(geometry));
-      thinWindows(INPUT_GRAD, geometry, image, gOut + <usize>b * output, outChannels, weights + (<usize>(group * outChannels * k) << 2), 0, k, 0, false);
+      thinWindows(INPUT_GRAD, geometry, image, gOut + <usize>b * output, outChannels, thinWeights, 0, k, 0, false);
     } else {
       gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights + <usize>group * packedBytes(k, outChannels), packedB, 0, (l + 7) >> 3, scratch);
       fold(geometry, cols, image);
@@ -208,6 +496,7 @@ export function convWeightGradShared(
   const panels = (k + 7) >> 3;
   const runs = (panels + chunk - 1) / chunk;
   const output = <usize>(outChannels * l) << 2;
+  if (thin != 0 && unitStrides(geometry)) memory.fill(cols, 0, paddedImage(geometry));
   for (let run = claim(counter, 1); run < groups * runs; run = claim(counter, 1)) {
     const group = run / runs;
     const p0 = (run % runs) * chunk;
@@ -220,7 +509,8 @@ export function convWeightGradShared(
       const g = gOut + <usize>b * output;
       const image = x + <usize>b * imageBytes(geometry);
       if (thin != 0) {
-        thinWindows(WEIGHT_GRAD, geometry, image, g, outChannels, 0, r0, r1, into, n == 0);
+        if (unitStrides(geometry)) thinWeightGrad(geometry, image, g, outChannels, r0, r1, into, n == 0, cols);
+        else thinWindows(WEIGHT_GRAD, geometry, image, g, outChannels, 0, r0, r1, into, n == 0);
         continue;
       }
       unfold(geometry, image, r0, r1, cols);

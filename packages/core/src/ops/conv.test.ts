@@ -56,13 +56,18 @@ describeEachBackend('conv2d, its own kernels', () => {
   // The kernels against the composition they replace (conv2dReference): unfold, then a product
   // with each group's weights, then the bias added per channel. Cases with and without a bias, of
   // one group, of two, depthwise (a group per input channel, two outputs each), and of a single
-  // output channel.
+  // output channel; then thin ones (one or two outputs per group) with unit strides, whose
+  // windows come from padded planes: dilated, with outputs and inputs less than four wide, with
+  // more padding than the kernel's extent, and a dilated 3x3 depthwise one.
   test.each([
     [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }, 1, true],
     [[1, 2, 5, 5], [3, 2, 2, 2], {}, 1, false],
     [[3, 4, 6, 7], [6, 2, 3, 3], { padding: 1 }, 2, true],
     [[2, 3, 8, 8], [6, 1, 3, 3], { stride: 2, padding: 1, dilation: [2, 1] }, 3, false],
     [[2, 3, 7, 6], [1, 3, 3, 2], { padding: [0, 1] }, 1, true],
+    [[2, 4, 5, 3], [4, 1, 3, 2], { padding: [2, 1], dilation: [1, 2] }, 4, true],
+    [[1, 2, 4, 9], [2, 2, 2, 2], { padding: [3, 2] }, 1, false],
+    [[2, 2, 6, 5], [2, 1, 3, 3], { padding: 2, dilation: 2 }, 2, true],
   ] as const)('equals unfold + matmul + add, outputs and gradients: input %j, weight %j, %j, groups %i', (xShape, wShape, options, groups, withBias) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const x = randn([...xShape], { dtype, requiresGrad: true });

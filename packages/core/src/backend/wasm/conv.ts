@@ -19,6 +19,20 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
  */
 const THIN = 3;
 
+/**
+ * Bytes of the padded planes a thin pass with unit strides reads its windows from (assembly/conv.ts):
+ * the image's channels padded on both sides (forward and weight gradient), and the output
+ * gradient's channels shifted by the kernel's extent (input gradient); each with the 16 bytes a
+ * row's last four outputs may read past its end.
+ */
+function thinPaddedBytes(g: WindowGeometry, channels: number, o: number): { image: number; gradient: number } {
+  const [extentH, extentW] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
+  return {
+    image: channels * (g.height + 2 * g.padH) * (g.width + 2 * g.padW) * 4 + 16,
+    gradient: o * (g.height + g.padH + extentH) * (g.width + g.padW + extentW) * 4 + 16,
+  };
+}
+
 /** The geometry block assembly/conv.ts reads, with the channels of one group. */
 const geometryBlock = (g: WindowGeometry, channels: number) => [
   channels, g.height, g.width, g.kernelH, g.kernelW, g.padH, g.padW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.outH, g.outW,
@@ -52,7 +66,7 @@ export function convKernels(place: PlaceWork): FastKernels {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
         const thin = o < THIN;
         const packed = thin ? 0 : packedASize(o, k);
-        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], thin ? [0, 0, 0] : [k * l * 4, packedBSize(l, k), 128]);
+        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], thin ? [thinPaddedBytes(g, channels, o).image, 0, 0] : [k * l * 4, packedBSize(l, k), 128]);
         const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(x, 0, images * image, xPtr);
@@ -74,10 +88,10 @@ export function convKernels(place: PlaceWork): FastKernels {
         // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
         // weight gradient's images and sums, then the bias gradient. Each thread's own: one
         // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
-        // gradient's per-image part, and a scratch tile (thin passes need none of them).
+        // gradient's per-image part, and a scratch tile (thin passes need only padded planes, in the first).
         const s = layOut(place, g, channels, passes * images * o * k * l, [
           images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4,
-        ], thin ? [0, 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        ], thin ? [Math.max(...Object.values(thinPaddedBytes(g, channels, o))), 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
         const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr] = s.pointers;
         const { arena } = s.placement;
         arena.put(gOut, 0, images * output, gPtr);
