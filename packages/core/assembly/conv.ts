@@ -55,9 +55,9 @@ function fold(g: usize, cols: usize, image: usize): void {
  * columns (K x L), plus bias[o] of its group on row o unless `bias` is 0, for the images claimed
  * one at a time. The weights come packed in 4-row panels, or, where `thin`, row-major: fewer
  * output channels per group than a panel's 4 rows (depthwise ones among them) walk the windows
- * instead (thinWindows), a packed product being mostly padding. The columns are otherwise always
- * packed (into packedB): even where their panels could be read in place, a contiguous panel is
- * faster to read.
+ * instead (thinForward with unit strides, else thinWindows), a packed product being mostly
+ * padding. The columns are otherwise always packed (into packedB): even where their panels could
+ * be read in place, a contiguous panel is faster to read.
  */
 export function convForwardShared(
   geometry: usize, x: usize, weights: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize, thin: i32,
@@ -453,7 +453,7 @@ function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
  * dx[b] = fold(W^T of b's group (K x outChannels) times gOut[b] (outChannels x L)), for the
  * images claimed one at a time: W^T packed in 4-row panels per group, gOut[b] packed into packedB
  * as in convForwardShared; or, where `thin`, the weights row-major (outChannels x K per group) and
- * the windows walked (thinWindows).
+ * the windows walked (thinInputGrad with unit strides, else thinWindows).
  */
 export function convInputGradShared(
   geometry: usize, weights: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize, thin: i32,
@@ -485,7 +485,8 @@ export function convInputGradShared(
  * group's 8-column panels claimed one run at a time: each claim unfolds only its rows of each
  * image's columns. An image's product goes to `part` and is then added, so the sums are those of
  * one product per image added in turn. Where `thin`, the windows are walked instead
- * (thinWindows), each entry of an image's product added straight to acc.
+ * (thinWeightGrad with unit strides, else thinWindows), each entry of an image's product added
+ * straight to acc.
  */
 export function convWeightGradShared(
   geometry: usize, x: usize, gOut: usize, outChannels: i32, acc: usize, batch: i32, groups: i32, counter: usize, chunk: i32, thin: i32,

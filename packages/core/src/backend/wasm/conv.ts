@@ -13,9 +13,9 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 
 /**
  * Output channels per group below which passes walk the windows instead of the packed GEMM
- * (assembly/conv.ts thinWindows): the walk costs a pass over the windows per output channel,
- * while a packed panel has 4 rows, which one or two channels leave mostly padding (with three the
- * product is as fast or faster).
+ * (assembly/conv.ts thinForward and the rest): the walk costs a pass over the windows per output
+ * channel, while a packed panel has 4 rows, which one or two channels leave mostly padding (with
+ * three the product is as fast or faster).
  */
 const THIN = 3;
 
