@@ -12,7 +12,7 @@
 // (images, outChannels, outH * outW); one image's columns (channels * kernelH * kernelW, outH * outW);
 // the weights (groups, outChannels, channels * kernelH * kernelW).
 import { claim } from './claim';
-import { gemmPanels, packA } from './gemm';
+import { gemmPanels, madd, packA } from './gemm';
 import { endInside, firstInside, foldImage, unfoldRows } from './imageWindows';
 
 @inline function field(geometry: usize, i: i32): i32 {
@@ -61,12 +61,12 @@ function fold(g: usize, cols: usize, image: usize): void {
  */
 export function convForwardShared(
   geometry: usize, x: usize, weights: usize, bias: usize, outChannels: i32, out: usize, images: i32, groups: i32, counter: usize, thin: i32,
-  cols: usize, packedB: usize, scratch: usize,
+  offsets: usize, cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
-  if (thin != 0 && unitStrides(geometry)) memory.fill(cols, 0, paddedImage(geometry));
+  if ((thin != 0 || offsets != 0) && unitStrides(geometry)) memory.fill(cols, 0, paddedImage(geometry));
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
     const y = out + <usize>b * output;
@@ -77,6 +77,9 @@ export function convForwardShared(
     } else if (thin != 0) {
       memory.fill(y, 0, output);
       thinWindows(FORWARD, geometry, image, y, outChannels, thinWeights, 0, k, 0, false);
+    } else if (offsets != 0) {
+      copyPlanes(image, field(geometry, 0), field(geometry, 1), field(geometry, 2), cols, paddedRows(geometry), paddedCols(geometry), field(geometry, 5), field(geometry, 6));
+      directProduct(weights + <usize>group * packedBytes(outChannels, k), outChannels, k, offsets, cols, field(geometry, 11), field(geometry, 12), paddedCols(geometry), y, scratch);
     } else {
       unfold(geometry, image, 0, k, cols);
       gemmPanels(cols, l, 1, 0, y, outChannels, k, l, weights + <usize>group * packedBytes(outChannels, k), packedB, 0, (l + 7) >> 3, scratch);
@@ -380,6 +383,63 @@ function thinWeightGrad(g: usize, image: usize, gOut: usize, outChannels: i32, r
   }
 }
 
+/**
+ * C (m x outH x outW) = A (m x k, packed in 4-row panels) times columns read in place from padded
+ * planes: entry kk of output position (q, x) is the float at padded + offsets[kk] + (q cols + x) * 4
+ * (offsets: k int32 byte offsets). With unit strides eight neighbouring positions of a row are
+ * eight neighbouring floats there, so a 4 x 8 tile reads its B values as two vectors, and no
+ * columns are unfolded or packed: the forward pass (A the weights, the image padded) and the
+ * input gradient (A the weights' transpose per kernel element, the output gradient padded). The
+ * terms of each output are summed in kk order, as gemmPanels sums them. A tile past a row's end
+ * (or past m's last row) reads up to 28 bytes past the planes into lanes that go to the scratch
+ * tile, not to C.
+ */
+function directProduct(a: usize, m: i32, k: i32, offsets: usize, padded: usize, outH: i32, outW: i32, cols: i32, c: usize, scratch: usize): void {
+  const panels = (m + 3) >> 2;
+  const l = outH * outW;
+  const stride = <usize>l << 2;
+  for (let q = 0; q < outH; q++) {
+    for (let x0 = 0; x0 < outW; x0 += 8) {
+      const base = padded + (<usize>(q * cols + x0) << 2);
+      const n = min(8, outW - x0);
+      for (let ip = 0; ip < panels; ip++) {
+        let ap = a + <usize>(ip * k * 16);
+        let c00 = f32x4.splat(0);
+        let c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (let kk = 0; kk < k; kk++) {
+          const bq = base + <usize>load<i32>(offsets + (<usize>kk << 2));
+          const b0 = v128.load(bq);
+          const b1 = v128.load(bq, 16);
+          const a0 = v128.load32_splat(ap);
+          const a1 = v128.load32_splat(ap, 4);
+          const a2 = v128.load32_splat(ap, 8);
+          const a3 = v128.load32_splat(ap, 12);
+          c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+          c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+          c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+          c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
+          ap += 16;
+        }
+        const i0 = ip * 4;
+        const row = c + (<usize>(i0 * l + q * outW + x0) << 2);
+        if (i0 + 4 <= m && n == 8) {
+          v128.store(row, c00); v128.store(row, c01, 16);
+          v128.store(row + stride, c10); v128.store(row + stride, c11, 16);
+          v128.store(row + 2 * stride, c20); v128.store(row + 2 * stride, c21, 16);
+          v128.store(row + 3 * stride, c30); v128.store(row + 3 * stride, c31, 16);
+        } else {
+          const t = scratch;
+          v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48);
+          v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112);
+          for (let r = 0; r < min(4, m - i0); r++) {
+            for (let j = 0; j < n; j++) store<f32>(row + <usize>r * stride + (<usize>j << 2), load<f32>(t + (<usize>(r * 8 + j) << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
 /** The four lanes' sum, pairwise. */
 @inline function laneSum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
@@ -457,12 +517,12 @@ function addRowBias(y: usize, bias: usize, rows: i32, width: i32): void {
  */
 export function convInputGradShared(
   geometry: usize, weights: usize, outChannels: i32, gOut: usize, dx: usize, images: i32, groups: i32, counter: usize, thin: i32,
-  cols: usize, packedB: usize, scratch: usize,
+  offsets: usize, cols: usize, packedB: usize, scratch: usize,
 ): void {
   const k = depth(geometry);
   const l = positions(geometry);
   const output = <usize>(outChannels * l) << 2;
-  if (thin != 0 && unitStrides(geometry)) memory.fill(cols, 0, paddedGradient(geometry, outChannels));
+  if ((thin != 0 || offsets != 0) && unitStrides(geometry)) memory.fill(cols, 0, paddedGradient(geometry, outChannels));
   for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
     const group = b % groups;
     const image = dx + <usize>b * imageBytes(geometry);
@@ -472,6 +532,11 @@ export function convInputGradShared(
     } else if (thin != 0) {
       memory.fill(image, 0, imageBytes(geometry));
       thinWindows(INPUT_GRAD, geometry, image, gOut + <usize>b * output, outChannels, thinWeights, 0, k, 0, false);
+    } else if (offsets != 0) {
+      copyPlanes(gOut + <usize>b * output, outChannels, field(geometry, 11), field(geometry, 12), cols, gradientRows(geometry), gradientCols(geometry), extentH(geometry), extentW(geometry));
+      // The transposed weights' depth: outChannels per kernel element.
+      const depthT = outChannels * field(geometry, 3) * field(geometry, 4);
+      directProduct(weights + <usize>group * packedBytes(field(geometry, 0), depthT), field(geometry, 0), depthT, offsets, cols, field(geometry, 1), field(geometry, 2), gradientCols(geometry), image, scratch);
     } else {
       gemmPanels(gOut + <usize>b * output, l, 1, 0, cols, k, outChannels, l, weights + <usize>group * packedBytes(k, outChannels), packedB, 0, (l + 7) >> 3, scratch);
       fold(geometry, cols, image);

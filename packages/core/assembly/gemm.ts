@@ -69,7 +69,7 @@ import { claim } from './claim';
  * multiply-add where the CPU has FMA: half the micro-kernel's arithmetic instructions, and one
  * rounding instead of two (as OpenBLAS and oneDNN round). The plain SIMD build multiplies, then adds.
  */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }

@@ -1,3 +1,4 @@
+import type { Storage } from '../../dtype';
 import type { FastKernels } from '../kernels';
 import type { WindowGeometry } from '../types';
 import { float32 } from './arena';
@@ -20,18 +21,71 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
 const THIN = 3;
 
 /**
- * Bytes of the padded planes a thin pass with unit strides reads its windows from (assembly/conv.ts):
- * the image's channels padded on both sides (forward and weight gradient), and the output
- * gradient's channels shifted by the kernel's extent (input gradient); each with the 16 bytes a
- * row's last four outputs may read past its end.
+ * Bytes of the padded planes that thin passes and direct products with unit strides read their
+ * windows from (assembly/conv.ts): the image's channels padded on both sides (forward and weight
+ * gradient), and the output gradient's channels shifted by the kernel's extent (input gradient);
+ * each with the 32 bytes that a row's last outputs may read past its end.
  */
-function thinPaddedBytes(g: WindowGeometry, channels: number, o: number): { image: number; gradient: number } {
+function paddedBytes(g: WindowGeometry, channels: number, o: number): { image: number; gradient: number } {
   const [extentH, extentW] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
   return {
-    image: channels * (g.height + 2 * g.padH) * (g.width + 2 * g.padW) * 4 + 16,
-    gradient: o * (g.height + g.padH + extentH) * (g.width + g.padW + extentW) * 4 + 16,
+    image: channels * (g.height + 2 * g.padH) * (g.width + 2 * g.padW) * 4 + 32,
+    gradient: o * (g.height + g.padH + extentH) * (g.width + g.padW + extentW) * 4 + 32,
   };
 }
+
+/**
+ * The byte offsets, one per column row (an input channel or, for the input gradient, an output
+ * channel, then a kernel element), of the value that row holds for an output at (q, x) relative
+ * to (q, x) in the padded planes: what assembly/conv.ts directProduct reads the columns by.
+ * Forward, row (c, ki, kj) reads the padded image at (q + ki dilationH, x + kj dilationW);
+ * for the input gradient, row (o, ki, kj) of pixel (h, w) reads the shifted output gradient at
+ * (h + padH + extentH - ki dilationH, w + padW + extentW - kj dilationW).
+ */
+function columnOffsets(g: WindowGeometry, planes: number, inputGrad: boolean): Int32Array {
+  const [extentH, extentW] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
+  const [rows, cols] = inputGrad ? [g.height + g.padH + extentH, g.width + g.padW + extentW] : [g.height + 2 * g.padH, g.width + 2 * g.padW];
+  const offsets = new Int32Array(planes * g.kernelH * g.kernelW);
+  for (let p = 0, r = 0; p < planes; p++) {
+    for (let ki = 0; ki < g.kernelH; ki++) {
+      for (let kj = 0; kj < g.kernelW; kj++, r++) {
+        const [h, w] = inputGrad ? [g.padH + extentH - ki * g.dilationH, g.padW + extentW - kj * g.dilationW] : [ki * g.dilationH, kj * g.dilationW];
+        offsets[r] = ((p * rows + h) * cols + w) * 4;
+      }
+    }
+  }
+  return offsets;
+}
+
+/**
+ * Each group's weights (o, channels, taps) as (channels, o, taps): the input gradient's A, row c
+ * holding what output channel o's kernel element t gives back to input channel c.
+ */
+function perInputChannel(weight: Storage, groups: number, o: number, channels: number, taps: number): Float32Array {
+  const out = new Float32Array(weight.length);
+  for (let group = 0; group < groups; group++) {
+    for (let i = 0; i < o; i++) {
+      for (let c = 0; c < channels; c++) {
+        const from = ((group * o + i) * channels + c) * taps;
+        out.set(weight.subarray(from, from + taps), ((group * channels + c) * o + i) * taps);
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether both strides are 1: where the windows are read from padded planes (assembly/conv.ts). */
+const unitStrides = (g: WindowGeometry) => g.strideH === 1 && g.strideW === 1;
+
+/**
+ * Whether a pass of m output rows, `depth` deep, over rows of `width` positions runs as direct
+ * products on the padded planes (assembly/conv.ts directProduct) rather than unfolded, packed
+ * columns: with unit strides, at least two 4-row panels, a depth deeper than one channel's 3x3
+ * kernel (a first layer's) and shallow enough that a tile's B (two cache lines a row) stays in
+ * the first-level cache, and rows of at least a tile's 8 positions. Measured on BENCHMARKS.md's
+ * machine: where these fail, the packed product is as fast or faster.
+ */
+const directPays = (g: WindowGeometry, m: number, depth: number, width: number) => unitStrides(g) && m >= 8 && depth >= 16 && depth <= 320 && width >= 8;
 
 /** The geometry block assembly/conv.ts reads, with the channels of one group. */
 const geometryBlock = (g: WindowGeometry, channels: number) => [
@@ -65,15 +119,18 @@ export function convKernels(place: PlaceWork): FastKernels {
       run(x, weight, bias, g, outChannels, groups, out) {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
         const thin = o < THIN;
+        const direct = !thin && directPays(g, o, k, g.outW);
         const packed = thin ? 0 : packedASize(o, k);
-        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4], thin ? [thinPaddedBytes(g, channels, o).image, 0, 0] : [k * l * 4, packedBSize(l, k), 128]);
-        const [xPtr, wPtr, biasPtr, packedW, outPtr] = s.pointers;
+        const own = thin ? [paddedBytes(g, channels, o).image, 0, 0] : direct ? [paddedBytes(g, channels, o).image, 0, 128] : [k * l * 4, packedBSize(l, k), 128];
+        const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4, direct ? k * 4 : 0], own);
+        const [xPtr, wPtr, biasPtr, packedW, outPtr, offsets] = s.pointers;
         const { arena } = s.placement;
         arena.put(x, 0, images * image, xPtr);
         arena.put(weight, 0, outChannels * k, wPtr);
         if (bias !== null) arena.put(bias, 0, outChannels, biasPtr);
         if (!thin) for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, o, k, k, 1, packedW + group * packed);
-        const args = [s.geometry, xPtr, thin ? wPtr : packedW, bias === null ? 0 : biasPtr, o, outPtr, images, groups, s.counter, thin ? 1 : 0];
+        if (direct) arena.putInts(columnOffsets(g, channels, false), offsets);
+        const args = [s.geometry, xPtr, thin ? wPtr : packedW, bias === null ? 0 : biasPtr, o, outPtr, images, groups, s.counter, thin ? 1 : 0, direct ? offsets : 0];
         shareWork(s.placement, 'convForwardShared', s.counter, args, s.own, s.theirs);
         arena.take(outPtr, images * output, out);
       },
@@ -84,25 +141,35 @@ export function convKernels(place: PlaceWork): FastKernels {
         const { k, l, images, image, output, o, channels } = convSizes(g, outChannels, groups);
         const passes = (gradInput === null ? 0 : 1) + (gradWeight === null ? 0 : 1);
         const thin = o < THIN;
-        const packed = thin ? 0 : packedASize(k, o);
+        const taps = g.kernelH * g.kernelW;
+        const direct = !thin && directPays(g, channels, o * taps, g.width);
+        // The input gradient's A: W^T (K, O/G) per group for the GEMM, or (C/G, O/G * taps) for direct products.
+        const packed = thin ? 0 : direct ? packedASize(channels, o * taps) : packedASize(k, o);
+        const padded = paddedBytes(g, channels, o);
         // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
         // weight gradient's images and sums, then the bias gradient. Each thread's own: one
         // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
         // gradient's per-image part, and a scratch tile (thin passes need only padded planes, in the first).
         const s = layOut(place, g, channels, passes * images * o * k * l, [
-          images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4,
-        ], thin ? [Math.max(...Object.values(thinPaddedBytes(g, channels, o))), 0, 0, 0, 0] : [k * l * 4, Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
-        const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr] = s.pointers;
+          images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4, direct ? o * taps * 4 : 0,
+        ], thin ? [Math.max(padded.image, padded.gradient), 0, 0, 0, 0] : [Math.max(k * l * 4, direct ? padded.gradient : 0), Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr, offsets] = s.pointers;
         const { arena } = s.placement;
         arena.put(gOut, 0, images * output, gPtr);
         const [cols, packedB, packedA, part, scratch] = [0, 1, 2, 3, 4];
         const pick = (buffers: readonly number[], which: readonly number[]) => (buffers.length === 0 ? [] : which.map((i) => buffers[i]));
         if (gradInput !== null) {
-          arena.put(weight, 0, outChannels * k, wPtr);
-          // W[group]^T (K, O/G): each group's weights (O/G, K) read transposed.
-          if (!thin) for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
+          if (direct) {
+            arena.put(perInputChannel(weight, groups, o, channels, taps), 0, outChannels * k, wPtr);
+            for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * k * o * 4, channels, o * taps, o * taps, 1, packedWt + group * packed);
+            arena.putInts(columnOffsets(g, o, true), offsets);
+          } else {
+            arena.put(weight, 0, outChannels * k, wPtr);
+            // W[group]^T (K, O/G): each group's weights (O/G, K) read transposed.
+            if (!thin) for (let group = 0; group < groups; group++) arena.kernels.packA(wPtr + group * o * k * 4, k, o, 1, k, packedWt + group * packed);
+          }
           const own = [cols, packedB, scratch];
-          const args = [s.geometry, thin ? wPtr : packedWt, o, gPtr, dx, images, groups, s.counter, thin ? 1 : 0];
+          const args = [s.geometry, thin ? wPtr : packedWt, o, gPtr, dx, images, groups, s.counter, thin ? 1 : 0, direct ? offsets : 0];
           shareWork(s.placement, 'convInputGradShared', s.counter, args, pick(s.own, own), pick(s.theirs, own));
           arena.take(dx, images * image, gradInput);
         }

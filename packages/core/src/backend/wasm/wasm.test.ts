@@ -577,7 +577,8 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
   // two output channels in the fifth and sixth (the last three walk the windows: too few channels
   // for a packed panel); all large enough for the worker to share every pass (the weight
   // gradient's 5, 9, 18 and 4 column panels split unevenly, the sixth's cutting a channel's 3x3
-  // kernel in two; the groups' panels go whole to the threads).
+  // kernel in two; the groups' panels go whole to the threads). The first, third and seventh
+  // read their forward products' columns from padded planes, the seventh its input gradient's too.
   test.each([
     [{ batch: 3, channels: 4, height: 28, width: 28, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 26, outW: 26 }, 16, 1],
     [{ batch: 4, channels: 8, height: 47, width: 47, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 12, 1],
@@ -585,6 +586,7 @@ if (!threads) console.log('skipped: the two-thread GEMM tests need 2 or more cor
     [{ batch: 8, channels: 32, height: 30, width: 30, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 30, outW: 30 }, 32, 32],
     [{ batch: 16, channels: 16, height: 26, width: 26, kernelH: 3, kernelW: 3, padH: 0, padW: 0, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 24, outW: 24 }, 2, 1],
     [{ batch: 16, channels: 3, height: 40, width: 40, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 40, outW: 40 }, 2, 1],
+    [{ batch: 4, channels: 16, height: 20, width: 20, kernelH: 3, kernelW: 3, padH: 1, padW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, outH: 20, outW: 20 }, 16, 2],
   ])('convolutions split each pass with the worker, bit for bit as on one thread (%#)', async (g, o, groups) => {
     const { gemm, shared, forward, backward, withWorker } = onThreads();
     gemm.setThreads(1);
