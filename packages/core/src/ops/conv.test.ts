@@ -60,7 +60,8 @@ describeEachBackend('conv2d, its own kernels', () => {
   // windows come from padded planes: dilated, with outputs and inputs less than four wide, with
   // more padding than the kernel's extent, and a dilated 3x3 depthwise one; last, passes whose
   // products read the padded planes in place (directProduct in wasm), rows of positions not a
-  // multiple of 8 and, in the second, 10 output channels (a partial 4-row panel) per group.
+  // multiple of 8 and, in the second, 10 output channels (a partial 4-row panel) per group; then
+  // a deeper forward (216 terms) and a deeper input gradient.
   test.each([
     [[2, 3, 7, 6], [4, 3, 3, 2], { stride: [2, 1], padding: [1, 0], dilation: [1, 2] }, 1, true],
     [[1, 2, 5, 5], [3, 2, 2, 2], {}, 1, false],
@@ -72,6 +73,8 @@ describeEachBackend('conv2d, its own kernels', () => {
     [[2, 2, 6, 5], [2, 1, 3, 3], { padding: 2, dilation: 2 }, 2, true],
     [[2, 8, 9, 10], [8, 8, 3, 3], { padding: 1 }, 1, true],
     [[2, 16, 11, 12], [20, 8, 3, 2], { padding: [2, 1], dilation: 2 }, 2, false],
+    [[1, 24, 9, 9], [8, 24, 3, 3], { padding: 1 }, 1, true],
+    [[1, 8, 9, 9], [24, 8, 3, 3], { padding: 1 }, 1, false],
   ] as const)('equals unfold + matmul + add, outputs and gradients: input %j, weight %j, %j, groups %i', (xShape, wShape, options, groups, withBias) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const x = randn([...xShape], { dtype, requiresGrad: true });
