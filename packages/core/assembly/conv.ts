@@ -12,7 +12,7 @@
 // (images, outChannels, outH * outW); one image's columns (channels * kernelH * kernelW, outH * outW);
 // the weights (groups, outChannels, channels * kernelH * kernelW).
 import { claim } from './claim';
-import { gemmPanels, madd, packA } from './gemm';
+import { gemmPanels, packA, tile4x8 } from './gemm';
 import { endInside, firstInside, foldImage, unfoldRows } from './imageWindows';
 
 @inline function field(geometry: usize, i: i32): i32 {
@@ -267,74 +267,66 @@ function copyPlanes(from: usize, planes: i32, height: i32, width: i32, to: usize
 }
 
 /**
- * FORWARD with unit strides: y (outChannels x outH x outW) = the weights (outChannels x K) times
- * the image's windows, read from its planes copied into `padded` (paddedImage bytes, zero
- * outside the pixels, and 16 bytes more: a row's last four outputs may read past its end, into
- * lanes that are not stored).
+ * The sums of thinForward and thinInputGrad, over planes padded into `padded` (rows x cols each):
+ * output plane m (of planesOut, height x width) at (q, x) sums, over the input planes p (of
+ * planesIn) and the kernel elements, weight times padded plane p at (q + top, x + left) stepped
+ * by the element (rowStep and colStep bytes a kernel row and column; negative steps walk back).
+ * The weights of (m, p) are the taps floats at weights + (m mStride + p pStride) taps floats.
+ * Four outputs of a row at a time, each stored once; a row's last four may read past its end
+ * (16 bytes beyond the planes at most), into lanes that are not stored.
  */
-function thinForward(g: usize, image: usize, y: usize, outChannels: i32, weights: usize, padded: usize): void {
-  const channels = field(g, 0);
-  const kernelH = field(g, 3);
-  const kernelW = field(g, 4);
-  const outH = field(g, 11);
-  const outW = field(g, 12);
-  const rows = paddedRows(g);
-  const cols = paddedCols(g);
-  const rowStep = <isize>(field(g, 9) * cols) << 2;
-  const colStep = <isize>field(g, 10) << 2;
+function thinTaps(
+  padded: usize, rows: i32, cols: i32, top: i32, left: i32, planesIn: i32, out: usize, planesOut: i32, height: i32, width: i32,
+  weights: usize, mStride: i32, pStride: i32, kernelH: i32, kernelW: i32, rowStep: isize, colStep: isize,
+): void {
   const taps = kernelH * kernelW;
-  copyPlanes(image, channels, field(g, 1), field(g, 2), padded, rows, cols, field(g, 5), field(g, 6));
-  for (let i = 0; i < outChannels; i++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const out = y + (<usize>((i * outH + oh) * outW) << 2);
-      for (let ow = 0; ow < outW; ow += 4) {
-        // Output (oh, ow)'s window in plane c starts at padded pixel (oh, ow).
+  for (let m = 0; m < planesOut; m++) {
+    for (let q = 0; q < height; q++) {
+      const into = out + (<usize>((m * height + q) * width) << 2);
+      for (let x = 0; x < width; x += 4) {
         let sum = f32x4.splat(0);
-        for (let c = 0; c < channels; c++) {
-          const from = padded + (<usize>((c * rows + oh) * cols + ow) << 2);
-          sum = kernelSum(sum, weights + (<usize>((i * channels + c) * taps) << 2), from, kernelH, kernelW, rowStep, colStep);
+        for (let p = 0; p < planesIn; p++) {
+          const from = padded + (<usize>((p * rows + q + top) * cols + x + left) << 2);
+          sum = kernelSum(sum, weights + (<usize>((m * mStride + p * pStride) * taps) << 2), from, kernelH, kernelW, rowStep, colStep);
         }
-        storeLanes(out + (<usize>ow << 2), sum, min(4, outW - ow));
+        storeLanes(into + (<usize>x << 2), sum, min(4, width - x));
       }
     }
   }
 }
 
 /**
+ * FORWARD with unit strides: y (outChannels x outH x outW) = the weights (outChannels x K) times
+ * the image's windows, read from its planes copied into `padded` (paddedImage bytes, zero outside
+ * the pixels, and 16 bytes more): output (oh, ow)'s window in plane c starts at padded (oh, ow).
+ */
+function thinForward(g: usize, image: usize, y: usize, outChannels: i32, weights: usize, padded: usize): void {
+  const channels = field(g, 0);
+  const rows = paddedRows(g);
+  const cols = paddedCols(g);
+  copyPlanes(image, channels, field(g, 1), field(g, 2), padded, rows, cols, field(g, 5), field(g, 6));
+  thinTaps(
+    padded, rows, cols, 0, 0, channels, y, outChannels, field(g, 11), field(g, 12),
+    weights, channels, 1, field(g, 3), field(g, 4), <isize>(field(g, 9) * cols) << 2, <isize>field(g, 10) << 2,
+  );
+}
+
+/**
  * INPUT_GRAD with unit strides: pixel (h, w) of channel c gets weights[i][c, ki, kj] times gOut[i]
  * at (h + padH - ki dilationH, w + padW - kj dilationW), where that output exists, summed over the
  * outChannels and kernel elements. gOut's planes are copied into `padded` (paddedGradient bytes,
- * zero outside, and 16 bytes more), shifted by the kernel's extent, where the last kernel
- * element's term for pixel (h, w) is at (h + padH, w + padW) and the others step back from it.
+ * zero outside, and 16 bytes more), shifted by the kernel's extent: kernel element (0, 0)'s term
+ * for pixel (h, w) is at (h + padH + extentH, w + padW + extentW), and the others step back from it.
  */
 function thinInputGrad(g: usize, gOut: usize, dx: usize, outChannels: i32, weights: usize, padded: usize): void {
   const channels = field(g, 0);
-  const height = field(g, 1);
-  const width = field(g, 2);
-  const kernelH = field(g, 3);
-  const kernelW = field(g, 4);
-  const padH = field(g, 5);
-  const padW = field(g, 6);
   const rows = gradientRows(g);
   const cols = gradientCols(g);
-  const rowStep = -(<isize>(field(g, 9) * cols) << 2);
-  const colStep = -(<isize>field(g, 10) << 2);
-  const taps = kernelH * kernelW;
   copyPlanes(gOut, outChannels, field(g, 11), field(g, 12), padded, rows, cols, extentH(g), extentW(g));
-  for (let c = 0; c < channels; c++) {
-    for (let h = 0; h < height; h++) {
-      const into = dx + (<usize>((c * height + h) * width) << 2);
-      for (let w = 0; w < width; w += 4) {
-        let sum = f32x4.splat(0);
-        for (let i = 0; i < outChannels; i++) {
-          // Kernel element (0, 0)'s term: gOut[i] at (h + padH, w + padW), shifted by the extent.
-          const from = padded + (<usize>((i * rows + h + padH + extentH(g)) * cols + w + padW + extentW(g)) << 2);
-          sum = kernelSum(sum, weights + (<usize>((i * channels + c) * taps) << 2), from, kernelH, kernelW, rowStep, colStep);
-        }
-        storeLanes(into + (<usize>w << 2), sum, min(4, width - w));
-      }
-    }
-  }
+  thinTaps(
+    padded, rows, cols, field(g, 5) + extentH(g), field(g, 6) + extentW(g), outChannels, dx, channels, field(g, 1), field(g, 2),
+    weights, 1, channels, field(g, 3), field(g, 4), -(<isize>(field(g, 9) * cols) << 2), -(<isize>field(g, 10) << 2),
+  );
 }
 
 /**
@@ -401,40 +393,10 @@ function directProduct(a: usize, m: i32, k: i32, offsets: usize, padded: usize, 
   for (let q = 0; q < outH; q++) {
     for (let x0 = 0; x0 < outW; x0 += 8) {
       const base = padded + (<usize>(q * cols + x0) << 2);
-      const n = min(8, outW - x0);
+      const n = outW - x0;
       for (let ip = 0; ip < panels; ip++) {
-        let ap = a + <usize>(ip * k * 16);
-        let c00 = f32x4.splat(0);
-        let c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (let kk = 0; kk < k; kk++) {
-          const bq = base + <usize>load<i32>(offsets + (<usize>kk << 2));
-          const b0 = v128.load(bq);
-          const b1 = v128.load(bq, 16);
-          const a0 = v128.load32_splat(ap);
-          const a1 = v128.load32_splat(ap, 4);
-          const a2 = v128.load32_splat(ap, 8);
-          const a3 = v128.load32_splat(ap, 12);
-          c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
-          c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-          c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-          c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-          ap += 16;
-        }
-        const i0 = ip * 4;
-        const row = c + (<usize>(i0 * l + q * outW + x0) << 2);
-        if (i0 + 4 <= m && n == 8) {
-          v128.store(row, c00); v128.store(row, c01, 16);
-          v128.store(row + stride, c10); v128.store(row + stride, c11, 16);
-          v128.store(row + 2 * stride, c20); v128.store(row + 2 * stride, c21, 16);
-          v128.store(row + 3 * stride, c30); v128.store(row + 3 * stride, c31, 16);
-        } else {
-          const t = scratch;
-          v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48);
-          v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112);
-          for (let r = 0; r < min(4, m - i0); r++) {
-            for (let j = 0; j < n; j++) store<f32>(row + <usize>r * stride + (<usize>j << 2), load<f32>(t + (<usize>(r * 8 + j) << 2)));
-          }
-        }
+        const zero = f32x4.splat(0);
+        tile4x8(true, a + <usize>(ip * k * 16), k, base, 0, offsets, zero, zero, c + (<usize>(ip * 4 * l + q * outW + x0) << 2), stride, m - ip * 4, n, scratch);
       }
     }
   }
