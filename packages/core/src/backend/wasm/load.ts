@@ -72,7 +72,7 @@ function arenaOf(exports: KernelExports): Arena {
 
 /**
  * `build`'s kernels compiled synchronously, as Node and current browsers allow for a module this
- * size (about 27 KB). Null where synchronous compilation is refused (Chrome before 114 refuses
+ * size (about 34 KB). Null where synchronous compilation is refused (Chrome before 114 refuses
  * modules over 4 KB on the main thread): loadArena() compiles asynchronously there.
  */
 export function createArena(build: KernelBuild): Arena | null {
