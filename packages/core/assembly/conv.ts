@@ -12,7 +12,8 @@
 // (images, outChannels, outH * outW); one image's columns (channels * kernelH * kernelW, outH * outW);
 // the weights (groups, outChannels, channels * kernelH * kernelW).
 import { claim } from './claim';
-import { gemmPanels, packA, tile4x8 } from './gemm';
+import { gemmPanels, packA } from './gemm';
+import { tile4x8 } from './microKernel';
 import { endInside, firstInside, foldImage, unfoldRows } from './imageWindows';
 
 @inline function field(geometry: usize, i: i32): i32 {
@@ -146,11 +147,7 @@ function thinWindows(mode: i32, g: usize, image: usize, rows: usize, outChannels
           for (; ow < w1; ow++) sum += load<f32>(row + (<usize>ow << 2)) * load<f32>(pixels + (<usize>(ow * strideW) << 2));
         }
       }
-      if (mode == WEIGHT_GRAD) {
-        const d = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3)) + sum;
-        const at = acc + (<usize>(i * k + r) << 2);
-        store<f32>(at, first ? d : load<f32>(at) + d);
-      }
+      if (mode == WEIGHT_GRAD) accumulate(acc + (<usize>(i * k + r) << 2), laneSum(lanes) + sum, first);
     }
   }
 }
@@ -579,7 +576,7 @@ export function convBiasGrad(gOut: usize, outChannels: i32, l: i32, images: i32,
       let lanes = f32x4.splat(0);
       let j = 0;
       for (; j + 4 <= l; j += 4) lanes = f32x4.add(lanes, v128.load(row + (<usize>j << 2)));
-      let sum = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + (f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3));
+      let sum = laneSum(lanes);
       for (; j < l; j++) sum += load<f32>(row + (<usize>j << 2));
       const at = into + (<usize>i << 2);
       store<f32>(at, load<f32>(at) + sum);

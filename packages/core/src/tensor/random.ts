@@ -155,7 +155,6 @@ export class Generator {
   keepNormal(value: number): void {
     this.nextDoubleNormal = value;
   }
-
 }
 
 /** The generator used when none is given, seeded as torch's default CPU generator is at start-up. */

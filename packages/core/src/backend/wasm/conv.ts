@@ -20,18 +20,23 @@ import { packedASize, packedBSize, shareWork, type Placement } from './gemm';
  */
 const THIN = 3;
 
+/** How far a kernel reaches past its first element, down and across: dilation times (size - 1). */
+const extents = (g: WindowGeometry) => [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
+
 /**
- * Bytes of the padded planes that thin passes and direct products with unit strides read their
- * windows from (assembly/conv.ts): the image's channels padded on both sides (forward and weight
- * gradient), and the output gradient's channels shifted by the kernel's extent (input gradient);
- * each with the 32 bytes that a row's last outputs may read past its end.
+ * Rows and columns of the padded planes that thin passes and direct products with unit strides
+ * read their windows from (assembly/conv.ts): the image padded on both sides (forward and weight
+ * gradient), or the output gradient shifted down and across by the kernel's extent (input gradient).
  */
-function paddedBytes(g: WindowGeometry, channels: number, o: number): { image: number; gradient: number } {
-  const [extentH, extentW] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
-  return {
-    image: channels * (g.height + 2 * g.padH) * (g.width + 2 * g.padW) * 4 + 32,
-    gradient: o * (g.height + g.padH + extentH) * (g.width + g.padW + extentW) * 4 + 32,
-  };
+function paddedPlane(g: WindowGeometry, gradient: boolean): [rows: number, cols: number] {
+  const [extentH, extentW] = extents(g);
+  return gradient ? [g.height + g.padH + extentH, g.width + g.padW + extentW] : [g.height + 2 * g.padH, g.width + 2 * g.padW];
+}
+
+/** Bytes of `planes` padded planes, with the 32 bytes a row's last outputs may read past its end. */
+function paddedBytes(g: WindowGeometry, planes: number, gradient: boolean): number {
+  const [rows, cols] = paddedPlane(g, gradient);
+  return planes * rows * cols * 4 + 32;
 }
 
 /**
@@ -43,8 +48,8 @@ function paddedBytes(g: WindowGeometry, channels: number, o: number): { image: n
  * (h + padH + extentH - ki dilationH, w + padW + extentW - kj dilationW).
  */
 function columnOffsets(g: WindowGeometry, planes: number, inputGrad: boolean): Int32Array {
-  const [extentH, extentW] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)];
-  const [rows, cols] = inputGrad ? [g.height + g.padH + extentH, g.width + g.padW + extentW] : [g.height + 2 * g.padH, g.width + 2 * g.padW];
+  const [extentH, extentW] = extents(g);
+  const [rows, cols] = paddedPlane(g, inputGrad);
   const offsets = new Int32Array(planes * g.kernelH * g.kernelW);
   for (let p = 0, r = 0; p < planes; p++) {
     for (let ki = 0; ki < g.kernelH; ki++) {
@@ -121,7 +126,7 @@ export function convKernels(place: PlaceWork): FastKernels {
         const thin = o < THIN;
         const direct = !thin && directPays(g, o, k, g.outW);
         const packed = thin ? 0 : packedASize(o, k);
-        const own = thin ? [paddedBytes(g, channels, o).image, 0, 0] : direct ? [paddedBytes(g, channels, o).image, 0, 128] : [k * l * 4, packedBSize(l, k), 128];
+        const own = thin || direct ? [paddedBytes(g, channels, false), 0, 128] : [k * l * 4, packedBSize(l, k), 128];
         const s = layOut(place, g, channels, images * o * k * l, [images * image * 4, outChannels * k * 4, outChannels * 4, groups * packed, images * output * 4, direct ? k * 4 : 0], own);
         const [xPtr, wPtr, biasPtr, packedW, outPtr, offsets] = s.pointers;
         const { arena } = s.placement;
@@ -145,14 +150,14 @@ export function convKernels(place: PlaceWork): FastKernels {
         const direct = !thin && directPays(g, channels, o * taps, g.width);
         // The input gradient's A: W^T (K, O/G) per group for the GEMM, or (C/G, O/G * taps) for direct products.
         const packed = thin ? 0 : direct ? packedASize(channels, o * taps) : packedASize(k, o);
-        const padded = paddedBytes(g, channels, o);
+        const [paddedImage, paddedGradient] = [paddedBytes(g, channels, false), paddedBytes(g, o, true)];
         // Shared: gOut, then the input gradient's weights, packed W^T per group and dx, then the
         // weight gradient's images and sums, then the bias gradient. Each thread's own: one
         // image's columns, a packed B big enough for either pass, gOut packed as A, the weight
         // gradient's per-image part, and a scratch tile (thin passes need only padded planes, in the first).
         const s = layOut(place, g, channels, passes * images * o * k * l, [
           images * output * 4, outChannels * k * 4, groups * packed, images * image * 4, images * image * 4, outChannels * k * 4, outChannels * 4, direct ? o * taps * 4 : 0,
-        ], thin ? [Math.max(padded.image, padded.gradient), 0, 0, 0, 0] : [Math.max(k * l * 4, direct ? padded.gradient : 0), Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
+        ], thin ? [Math.max(paddedImage, paddedGradient), 0, 0, 0, 0] : [Math.max(k * l * 4, direct ? paddedGradient : 0), Math.max(packedBSize(l, o), packedBSize(k, l)), packedASize(o, l), o * k * 4, 128]);
         const [gPtr, wPtr, packedWt, dx, xPtr, acc, biasPtr, offsets] = s.pointers;
         const { arena } = s.placement;
         arena.put(gOut, 0, images * output, gPtr);
